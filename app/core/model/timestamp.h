@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QString>
+#include <QStringView>
+
+#include <compare>
+#include <limits>
+#include <optional>
+
+class QDateTime;
+
+// A point in time in UTC, kept to the microsecond.
+//
+// QDateTime stops at milliseconds, and Asterisk CEL records microseconds; two events a few
+// microseconds apart must keep their order, so the whole code base uses this type for event
+// times and converts to QDateTime only to show a time to a person.
+class Timestamp
+{
+public:
+    constexpr Timestamp() = default;
+    static constexpr Timestamp fromMicroseconds(qint64 us) { return Timestamp(us); }
+    static Timestamp fromDateTime(const QDateTime &dateTime);
+
+    // Parses ISO 8601 with a 'T' or a space, an optional fraction of up to 9 digits and an
+    // optional zone ("Z", "+00", "+02:00"). A time without a zone is read as UTC.
+    static std::optional<Timestamp> parseIso(QStringView text);
+    // Parses "1335310195.513823": seconds since the epoch with an optional fraction.
+    static std::optional<Timestamp> parseEpoch(QStringView text);
+
+    constexpr bool isValid() const { return m_us != kInvalid; }
+    constexpr qint64 microseconds() const { return m_us; }
+    QDateTime toDateTime() const;
+
+    // "2023-09-06T18:07:22.626751Z"; the fraction keeps only the digits the value needs.
+    QString toIso() const;
+
+    constexpr auto operator<=>(const Timestamp &) const = default;
+    constexpr qint64 operator-(const Timestamp &other) const { return m_us - other.m_us; }
+    constexpr Timestamp addMicroseconds(qint64 us) const { return Timestamp(m_us + us); }
+
+private:
+    static constexpr qint64 kInvalid = std::numeric_limits<qint64>::min();
+    constexpr explicit Timestamp(qint64 us) : m_us(us) { }
+
+    qint64 m_us = kInvalid;
+};

@@ -1,0 +1,47 @@
+#include "commands.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+namespace {
+
+int usage(QTextStream &out)
+{
+    out << "Usage: crn-server COMMAND [OPTIONS]\n\n"
+           "Commands:\n"
+           "  import   --db FILE PATH...              read call records into the database\n"
+           "  serve    --db FILE [--listen ADDR:PORT] answer the console's HTTP API\n"
+           "  generate --out DIR [--calls N] [--seed S] write a realistic contact-center day\n\n"
+           "Run 'crn-server COMMAND --help' for a command's options.\n";
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"crn-server"_qs);
+    QCoreApplication::setApplicationVersion(QStringLiteral(CRN_VERSION));
+
+    QStringList arguments = QCoreApplication::arguments();
+    arguments.removeFirst();
+    QTextStream err(stderr);
+    if (arguments.isEmpty())
+        return usage(err);
+
+    const QString command = arguments.takeFirst();
+    if (command == u"import")
+        return runImportCommand(arguments);
+    if (command == u"serve")
+        return runServeCommand(arguments);
+    if (command == u"generate")
+        return runGenerateCommand(arguments);
+    if (command == u"--version") {
+        QTextStream(stdout) << "crn-server " << QCoreApplication::applicationVersion() << '\n';
+        return 0;
+    }
+    if (command != u"--help" && command != u"-h")
+        err << "crn-server: unknown command '" << command << "'\n\n";
+    return usage(err);
+}

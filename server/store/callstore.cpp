@@ -1,0 +1,360 @@
+#include "callstore.h"
+
+#include "json/calljson.h"
+#include "logging.h"
+#include "model/crntext.h"
+
+#include <QAtomicInteger>
+#include <algorithm>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// A cursor is the sort key of the last call on a page: start time, then the CRN key.
+QString encodeCursor(qint64 startUs, const QString &crnKey)
+{
+    const QByteArray raw = QByteArray::number(startUs) + '\n' + crnKey.toUtf8();
+    return QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding
+                                            | QByteArray::OmitTrailingEquals));
+}
+
+bool decodeCursor(const QString &cursor, qint64 *startUs, QString *crnKey)
+{
+    const auto decoded = QByteArray::fromBase64Encoding(
+        cursor.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return false;
+    const QByteArray &raw = decoded.decoded;
+    const qsizetype newline = raw.indexOf('\n');
+    if (newline <= 0)
+        return false;
+    bool ok = false;
+    *startUs = raw.left(newline).toLongLong(&ok);
+    *crnKey = QString::fromUtf8(raw.mid(newline + 1));
+    return ok && !crnKey->isEmpty();
+}
+
+QString digitsOf(QStringView text)
+{
+    QString digits;
+    for (const QChar c : text) {
+        if (c.isDigit())
+            digits.append(QChar(u'0' + c.digitValue()));
+    }
+    return digits;
+}
+
+// Every text the call can be found by, as (kind, normalized key) pairs.
+QList<std::pair<QString, QString>> searchKeys(const Call &call)
+{
+    QList<std::pair<QString, QString>> keys;
+    keys.append({ u"crn"_qs, CrnText::normalized(call.crn()) });
+    for (const Leg &leg : call.legs)
+        keys.append({ u"leg"_qs, CrnText::normalized(leg.id) });
+    for (const QString &agent : call.summary.agents)
+        keys.append({ u"agent"_qs, agent.toCaseFolded() });
+    for (const QString &queue : call.summary.queues)
+        keys.append({ u"queue"_qs, queue.toCaseFolded() });
+    for (const Participant &participant : call.participants) {
+        const QString digits = digitsOf(participant.number);
+        if (!digits.isEmpty())
+            keys.append({ u"number"_qs, digits });
+    }
+    for (const QString &number : { call.summary.caller, call.summary.dialed }) {
+        const QString digits = digitsOf(number);
+        if (!digits.isEmpty())
+            keys.append({ u"number"_qs, digits });
+    }
+    return keys;
+}
+
+// The smallest string greater than every string that starts with prefix, for range scans
+// that use the index where LIKE would not.
+QString prefixUpperBound(const QString &prefix)
+{
+    return prefix + QChar(0xFFFF);
+}
+
+} // namespace
+
+CallStore::CallStore(const QString &connectionName) : m_connectionName(connectionName) { }
+
+CallStore::~CallStore()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+std::unique_ptr<CallStore> CallStore::open(const QString &path, QString *error)
+{
+    static QAtomicInteger<int> counter;
+    const QString name = u"crn-store-"_qs + QString::number(counter.fetchAndAddRelaxed(1));
+
+    std::unique_ptr<CallStore> store(new CallStore(name));
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_qs, name);
+    db.setDatabaseName(path);
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_qs);
+    if (!db.open()) {
+        if (error)
+            *error = QStringLiteral("Cannot open the call database %1: %2")
+                         .arg(path, db.lastError().text());
+        return nullptr;
+    }
+
+    QSqlQuery pragma(db);
+    for (const char *statement : { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                                   "PRAGMA foreign_keys=ON" })
+        pragma.exec(QString::fromLatin1(statement));
+
+    if (!store->migrate()) {
+        if (error)
+            *error = store->errorString();
+        return nullptr;
+    }
+    return store;
+}
+
+QSqlDatabase CallStore::database() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+bool CallStore::fail(const QString &what, const QString &why)
+{
+    m_errorString = what + u": "_qs + why;
+    qCWarning(lcStore).noquote() << m_errorString;
+    return false;
+}
+
+bool CallStore::migrate()
+{
+    QSqlDatabase db = database();
+    QSqlQuery query(db);
+    query.exec(u"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"_qs);
+    query.exec(u"SELECT version FROM schema_version"_qs);
+    const int version = query.next() ? query.value(0).toInt() : 0;
+    if (version == kSchemaVersion)
+        return true;
+    if (version > kSchemaVersion)
+        return fail(u"The call database"_qs,
+                    QStringLiteral("it was written by a newer crn-server (schema %1)")
+                        .arg(version));
+
+    const QStringList statements = {
+        u"CREATE TABLE calls ("
+        "  crn TEXT PRIMARY KEY,"
+        "  crn_key TEXT NOT NULL UNIQUE,"
+        "  start_us INTEGER NOT NULL,"
+        "  summary TEXT NOT NULL,"
+        "  document TEXT NOT NULL"
+        ") STRICT"_qs,
+        u"CREATE INDEX calls_by_start ON calls (start_us DESC, crn_key DESC)"_qs,
+        // Every text a call can be found by; kind is crn, leg, number, agent or queue.
+        u"CREATE TABLE call_keys ("
+        "  key TEXT NOT NULL,"
+        "  kind TEXT NOT NULL,"
+        "  crn TEXT NOT NULL REFERENCES calls (crn) ON DELETE CASCADE,"
+        "  PRIMARY KEY (key, kind, crn)"
+        ") STRICT, WITHOUT ROWID"_qs,
+        u"CREATE INDEX call_keys_by_crn ON call_keys (crn)"_qs,
+        u"DELETE FROM schema_version"_qs,
+        QStringLiteral("INSERT INTO schema_version (version) VALUES (%1)").arg(kSchemaVersion),
+    };
+
+    if (!db.transaction())
+        return fail(u"Cannot migrate the call database"_qs, db.lastError().text());
+    for (const QString &statement : statements) {
+        if (!query.exec(statement)) {
+            const QString why = query.lastError().text();
+            db.rollback();
+            return fail(u"Cannot migrate the call database"_qs, why);
+        }
+    }
+    return db.commit() || fail(u"Cannot migrate the call database"_qs, db.lastError().text());
+}
+
+bool CallStore::saveCalls(const QList<Call> &calls)
+{
+    QSqlDatabase db = database();
+    if (!db.transaction())
+        return fail(u"Cannot save calls"_qs, db.lastError().text());
+
+    QSqlQuery deleteKeys(db);
+    deleteKeys.prepare(u"DELETE FROM call_keys WHERE crn = ?"_qs);
+    QSqlQuery upsert(db);
+    upsert.prepare(u"INSERT INTO calls (crn, crn_key, start_us, summary, document)"
+                   " VALUES (?, ?, ?, ?, ?)"
+                   " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
+                   " start_us = excluded.start_us, summary = excluded.summary,"
+                   " document = excluded.document"_qs);
+    QSqlQuery insertKey(db);
+    insertKey.prepare(u"INSERT OR IGNORE INTO call_keys (key, kind, crn) VALUES (?, ?, ?)"_qs);
+
+    for (const Call &call : calls) {
+        const QByteArray summary =
+            QJsonDocument(CallJson::toJson(call.summary)).toJson(QJsonDocument::Compact);
+        const QByteArray document =
+            QJsonDocument(CallJson::toJson(call)).toJson(QJsonDocument::Compact);
+
+        deleteKeys.addBindValue(call.crn());
+        upsert.addBindValue(call.crn());
+        upsert.addBindValue(CrnText::normalized(call.crn()));
+        upsert.addBindValue(call.summary.start.microseconds());
+        upsert.addBindValue(QString::fromUtf8(summary));
+        upsert.addBindValue(QString::fromUtf8(document));
+        if (!deleteKeys.exec() || !upsert.exec()) {
+            const QString why = deleteKeys.lastError().isValid() ? deleteKeys.lastError().text()
+                                                                 : upsert.lastError().text();
+            db.rollback();
+            return fail(QStringLiteral("Cannot save call %1").arg(call.crn()), why);
+        }
+
+        for (const auto &[kind, key] : searchKeys(call)) {
+            if (key.isEmpty())
+                continue;
+            insertKey.addBindValue(key);
+            insertKey.addBindValue(kind);
+            insertKey.addBindValue(call.crn());
+            if (!insertKey.exec()) {
+                const QString why = insertKey.lastError().text();
+                db.rollback();
+                return fail(QStringLiteral("Cannot index call %1").arg(call.crn()), why);
+            }
+        }
+    }
+
+    return db.commit() || fail(u"Cannot save calls"_qs, db.lastError().text());
+}
+
+QString CallStore::resolveCrn(QStringView crnOrLegId)
+{
+    const QString key = CrnText::normalized(crnOrLegId);
+    if (key.isEmpty())
+        return {};
+
+    // A CRN wins over a leg id of the same spelling: a caller's channel often has the call's id.
+    QSqlQuery query(database());
+    query.prepare(u"SELECT crn FROM call_keys WHERE key = ? AND kind IN ('crn', 'leg')"
+                  " ORDER BY kind = 'crn' DESC LIMIT 1"_qs);
+    query.addBindValue(key);
+    if (!query.exec()) {
+        fail(u"Cannot look up a call"_qs, query.lastError().text());
+        return {};
+    }
+    return query.next() ? query.value(0).toString() : QString();
+}
+
+std::optional<Call> CallStore::findCall(QStringView crnOrLegId)
+{
+    const QString crn = resolveCrn(crnOrLegId);
+    if (crn.isEmpty())
+        return std::nullopt;
+
+    QSqlQuery query(database());
+    query.prepare(u"SELECT document FROM calls WHERE crn = ?"_qs);
+    query.addBindValue(crn);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+
+    QString error;
+    auto call = CallJson::callFromJson(
+        QJsonDocument::fromJson(query.value(0).toString().toUtf8()).object(), &error);
+    if (!call)
+        fail(QStringLiteral("The stored document of call %1 is damaged").arg(crn), error);
+    return call;
+}
+
+SearchPage CallStore::search(const SearchQuery &query, SearchError *error)
+{
+    if (error)
+        *error = SearchError::None;
+
+    QStringList where;
+    QVariantList values;
+
+    if (query.from.isValid()) {
+        where.append(u"c.start_us >= ?"_qs);
+        values.append(query.from.microseconds());
+    }
+    if (query.to.isValid()) {
+        where.append(u"c.start_us < ?"_qs);
+        values.append(query.to.microseconds());
+    }
+
+    if (!query.cursor.isEmpty()) {
+        qint64 startUs = 0;
+        QString crnKey;
+        if (!decodeCursor(query.cursor, &startUs, &crnKey)) {
+            if (error)
+                *error = SearchError::BadCursor;
+            return {};
+        }
+        where.append(u"(c.start_us < ? OR (c.start_us = ? AND c.crn_key < ?))"_qs);
+        values << startUs << startUs << crnKey;
+    }
+
+    const QString key = CrnText::normalized(query.text);
+    if (!key.isEmpty()) {
+        // Ids and names by prefix; a number by the digits it contains, also by prefix.
+        QString condition = u"c.crn IN (SELECT crn FROM call_keys WHERE"
+                            " (kind IN ('crn', 'leg', 'agent', 'queue') AND key >= ? AND key < ?)"_qs;
+        values << key << prefixUpperBound(key);
+        const QString digits = digitsOf(query.text);
+        if (digits.size() >= 3) {
+            condition += u" OR (kind = 'number' AND key >= ? AND key < ?)"_qs;
+            values << digits << prefixUpperBound(digits);
+        }
+        where.append(condition + u')');
+    }
+
+    const int limit = std::clamp(query.limit, 1, kMaxSearchLimit);
+    QString sql = u"SELECT c.crn_key, c.start_us, c.summary FROM calls c"_qs;
+    if (!where.isEmpty())
+        sql += u" WHERE "_qs + where.join(u" AND "_qs);
+    sql += QStringLiteral(" ORDER BY c.start_us DESC, c.crn_key DESC LIMIT %1").arg(limit + 1);
+
+    QSqlQuery select(database());
+    select.setForwardOnly(true);
+    select.prepare(sql);
+    for (const QVariant &value : std::as_const(values))
+        select.addBindValue(value);
+    if (!select.exec()) {
+        fail(u"Cannot search calls"_qs, select.lastError().text());
+        if (error)
+            *error = SearchError::Database;
+        return {};
+    }
+
+    SearchPage page;
+    QString lastKey;
+    qint64 lastStart = 0;
+    while (select.next()) {
+        if (page.calls.size() == limit) {
+            page.nextCursor = encodeCursor(lastStart, lastKey);
+            break;
+        }
+        lastKey = select.value(0).toString();
+        lastStart = select.value(1).toLongLong();
+        const auto summary = CallJson::summaryFromJson(
+            QJsonDocument::fromJson(select.value(2).toString().toUtf8()).object());
+        if (summary)
+            page.calls.append(*summary);
+    }
+    return page;
+}
+
+qint64 CallStore::callCount()
+{
+    QSqlQuery query(database());
+    if (!query.exec(u"SELECT count(*) FROM calls"_qs) || !query.next())
+        return -1;
+    return query.value(0).toLongLong();
+}

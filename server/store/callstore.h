@@ -1,0 +1,69 @@
+#pragma once
+
+#include "model/call.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+// What a search asks for. Text matches a CRN or leg id (exact or prefix, after
+// CrnText::normalized), the digits of a phone number, an agent or a queue (prefix, any case).
+struct SearchQuery
+{
+    QString text;
+    Timestamp from; // inclusive; invalid when open
+    Timestamp to;   // exclusive; invalid when open
+    int limit = 50;
+    QString cursor; // opaque, from the previous page's nextCursor
+};
+
+struct SearchPage
+{
+    QList<CallSummary> calls; // newest first
+    QString nextCursor;       // empty on the last page
+};
+
+// The server's call database: one row per call with its whole JSON document, plus the keys a
+// call can be found by (its CRN, every leg id, numbers, agents, queues).
+//
+// Owns one named QSqlDatabase connection and must be used from the thread that opened it.
+// Methods report failure through their return value; errorString() says why in a sentence.
+class CallStore
+{
+public:
+    enum class SearchError { None, BadCursor, Database };
+
+    static constexpr int kMaxSearchLimit = 500;
+
+    ~CallStore();
+    CallStore(const CallStore &) = delete;
+    CallStore &operator=(const CallStore &) = delete;
+
+    // Opens (creating and migrating as needed) the SQLite database at path.
+    static std::unique_ptr<CallStore> open(const QString &path, QString *error);
+
+    // Inserts or replaces the calls and all their search keys in one transaction.
+    bool saveCalls(const QList<Call> &calls);
+
+    // Finds a call by its CRN or by any of its legs' ids, in any of the forms CrnText folds.
+    std::optional<Call> findCall(QStringView crnOrLegId);
+    // The canonical CRN of the call that owns this CRN or leg id, or an empty string.
+    QString resolveCrn(QStringView crnOrLegId);
+
+    SearchPage search(const SearchQuery &query, SearchError *error = nullptr);
+    qint64 callCount();
+
+    // For the importer's own tables, which live in the same file.
+    QSqlDatabase database() const;
+    QString errorString() const { return m_errorString; }
+
+private:
+    explicit CallStore(const QString &connectionName);
+    bool migrate();
+    bool fail(const QString &what, const QString &why);
+
+    QString m_connectionName;
+    QString m_errorString;
+};
