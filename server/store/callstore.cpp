@@ -1,15 +1,15 @@
 #include "callstore.h"
 
-#include "json/calljson.h"
 #include "logging.h"
 #include "model/crntext.h"
+#include "json/calljson.h"
 
 #include <QAtomicInteger>
-#include <algorithm>
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+#include <algorithm>
 
 namespace {
 
@@ -19,8 +19,8 @@ constexpr int kSchemaVersion = 1;
 QString encodeCursor(qint64 startUs, const QString &crnKey)
 {
     const QByteArray raw = QByteArray::number(startUs) + '\n' + crnKey.toUtf8();
-    return QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding
-                                            | QByteArray::OmitTrailingEquals));
+    return QString::fromLatin1(
+        raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 bool decodeCursor(const QString &cursor, qint64 *startUs, QString *crnKey)
@@ -82,7 +82,9 @@ QString prefixUpperBound(const QString &prefix)
 
 } // namespace
 
-CallStore::CallStore(const QString &connectionName) : m_connectionName(connectionName) { }
+CallStore::CallStore(const QString &connectionName)
+    : m_connectionName(connectionName)
+{ }
 
 CallStore::~CallStore()
 {
@@ -110,8 +112,8 @@ std::unique_ptr<CallStore> CallStore::open(const QString &path, QString *error)
     }
 
     QSqlQuery pragma(db);
-    for (const char *statement : { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                                   "PRAGMA foreign_keys=ON" })
+    for (const char *statement :
+         { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON" })
         pragma.exec(QString::fromLatin1(statement));
 
     if (!store->migrate()) {
@@ -144,9 +146,9 @@ bool CallStore::migrate()
     if (version == kSchemaVersion)
         return true;
     if (version > kSchemaVersion)
-        return fail(u"The call database"_qs,
-                    QStringLiteral("it was written by a newer crn-server (schema %1)")
-                        .arg(version));
+        return fail(
+            u"The call database"_qs,
+            QStringLiteral("it was written by a newer crn-server (schema %1)").arg(version));
 
     const QStringList statements = {
         u"CREATE TABLE calls ("
@@ -199,10 +201,10 @@ bool CallStore::saveCalls(const QList<Call> &calls)
     insertKey.prepare(u"INSERT OR IGNORE INTO call_keys (key, kind, crn) VALUES (?, ?, ?)"_qs);
 
     for (const Call &call : calls) {
-        const QByteArray summary =
-            QJsonDocument(CallJson::toJson(call.summary)).toJson(QJsonDocument::Compact);
-        const QByteArray document =
-            QJsonDocument(CallJson::toJson(call)).toJson(QJsonDocument::Compact);
+        const QByteArray summary
+            = QJsonDocument(CallJson::toJson(call.summary)).toJson(QJsonDocument::Compact);
+        const QByteArray document
+            = QJsonDocument(CallJson::toJson(call)).toJson(QJsonDocument::Compact);
 
         deleteKeys.addBindValue(call.crn());
         upsert.addBindValue(call.crn());
@@ -304,8 +306,9 @@ SearchPage CallStore::search(const SearchQuery &query, SearchError *error)
     const QString key = CrnText::normalized(query.text);
     if (!key.isEmpty()) {
         // Ids and names by prefix; a number by the digits it contains, also by prefix.
-        QString condition = u"c.crn IN (SELECT crn FROM call_keys WHERE"
-                            " (kind IN ('crn', 'leg', 'agent', 'queue') AND key >= ? AND key < ?)"_qs;
+        QString condition
+            = u"c.crn IN (SELECT crn FROM call_keys WHERE"
+              " (kind IN ('crn', 'leg', 'agent', 'queue') AND key >= ? AND key < ?)"_qs;
         values << key << prefixUpperBound(key);
         const QString digits = digitsOf(query.text);
         if (digits.size() >= 3) {

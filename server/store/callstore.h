@@ -14,7 +14,7 @@ struct SearchQuery
 {
     QString text;
     Timestamp from; // inclusive; invalid when open
-    Timestamp to;   // exclusive; invalid when open
+    Timestamp to; // exclusive; invalid when open
     int limit = 50;
     QString cursor; // opaque, from the previous page's nextCursor
 };
@@ -22,7 +22,7 @@ struct SearchQuery
 struct SearchPage
 {
     QList<CallSummary> calls; // newest first
-    QString nextCursor;       // empty on the last page
+    QString nextCursor; // empty on the last page
 };
 
 // The server's call database: one row per call with its whole JSON document, plus the keys a

@@ -25,8 +25,8 @@ void TestCallJson::roundTrip()
     call.summary.agents = { u"Operator"_qs };
     call.summary.outcome = CallOutcome::Answered;
     call.participants = { { u"p1"_qs, ParticipantRole::Caller, u"Caller"_qs, u"8001"_qs } };
-    call.legs = { { u"1694023642.7"_qs, u"PJSIP/9EYlfTvB-00000003"_qs, u"p1"_qs,
-                    call.summary.start, Timestamp(), call.summary.end } };
+    call.legs = { { u"1694023642.7"_qs, u"PJSIP/9EYlfTvB-00000003"_qs, u"p1"_qs, call.summary.start,
+                    Timestamp(), call.summary.end } };
     CallEvent hangup;
     hangup.type = EventType::Hangup;
     hangup.time = call.summary.end;

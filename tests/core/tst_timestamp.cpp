@@ -21,17 +21,17 @@ void TestTimestamp::parseIso_data()
     QTest::addColumn<qint64>("microseconds");
 
     // 2023-09-06T18:07:22Z is 1694023642 s after the epoch (the call's own linkedid says so).
-    QTest::newRow("psql with zone") << u"2023-09-06 18:07:22.626751+00"_qs << true
-                                    << Q_INT64_C(1694023642626751);
-    QTest::newRow("five fraction digits") << u"2023-09-06 18:07:28.77778+00"_qs << true
-                                          << Q_INT64_C(1694023648777780);
+    QTest::newRow("psql with zone")
+        << u"2023-09-06 18:07:22.626751+00"_qs << true << Q_INT64_C(1694023642626751);
+    QTest::newRow("five fraction digits")
+        << u"2023-09-06 18:07:28.77778+00"_qs << true << Q_INT64_C(1694023648777780);
     QTest::newRow("T and Z") << u"2023-09-06T18:07:22Z"_qs << true << Q_INT64_C(1694023642000000);
-    QTest::newRow("no zone is UTC") << u"2023-09-06 18:07:22"_qs << true
-                                    << Q_INT64_C(1694023642000000);
+    QTest::newRow("no zone is UTC")
+        << u"2023-09-06 18:07:22"_qs << true << Q_INT64_C(1694023642000000);
     QTest::newRow("offset") << u"2023-09-06T20:07:22+02:00"_qs << true
                             << Q_INT64_C(1694023642000000);
-    QTest::newRow("nanoseconds cut") << u"2023-09-06T18:07:22.123456789Z"_qs << true
-                                     << Q_INT64_C(1694023642123456);
+    QTest::newRow("nanoseconds cut")
+        << u"2023-09-06T18:07:22.123456789Z"_qs << true << Q_INT64_C(1694023642123456);
     QTest::newRow("upstream typo") << u"2013-04-13:12:08"_qs << false << Q_INT64_C(0);
     QTest::newRow("month 13") << u"2013-13-04 13:12:08"_qs << false << Q_INT64_C(0);
     QTest::newRow("empty") << QString() << false << Q_INT64_C(0);

@@ -8,7 +8,9 @@ namespace {
 class Reader
 {
 public:
-    explicit Reader(QString *error) : m_error(error) { }
+    explicit Reader(QString *error)
+        : m_error(error)
+    { }
 
     bool ok() const { return m_failure.isEmpty(); }
 
@@ -247,13 +249,12 @@ std::optional<Call> callFromJson(const QJsonObject &object, QString *error)
 
     const QJsonArray participants = reader.array(object, QLatin1StringView("participants"));
     for (qsizetype i = 0; i < participants.size() && reader.ok(); ++i) {
-        const QJsonObject item =
-            reader.objectAt(participants, i, QLatin1StringView("participants"));
+        const QJsonObject item
+            = reader.objectAt(participants, i, QLatin1StringView("participants"));
         Participant participant;
         participant.id = reader.string(item, QLatin1StringView("id"), true);
-        participant.role = reader.enumeration(item, QLatin1StringView("role"),
-                                              &participantRoleFromString,
-                                              ParticipantRole::External);
+        participant.role = reader.enumeration(
+            item, QLatin1StringView("role"), &participantRoleFromString, ParticipantRole::External);
         participant.name = reader.string(item, QLatin1StringView("name"));
         participant.number = reader.string(item, QLatin1StringView("number"));
         call.participants.append(participant);
@@ -279,8 +280,8 @@ std::optional<Call> callFromJson(const QJsonObject &object, QString *error)
         const QJsonObject item = reader.objectAt(segments, i, QLatin1StringView("segments"));
         Segment segment;
         segment.participantId = reader.string(item, QLatin1StringView("participant"), true);
-        segment.kind = reader.enumeration(item, QLatin1StringView("kind"),
-                                          &segmentKindFromString, SegmentKind::Talk);
+        segment.kind = reader.enumeration(item, QLatin1StringView("kind"), &segmentKindFromString,
+                                          SegmentKind::Talk);
         segment.start = reader.time(item, QLatin1StringView("start"), true);
         segment.end = reader.time(item, QLatin1StringView("end"), true);
         segment.legId = reader.string(item, QLatin1StringView("leg"));

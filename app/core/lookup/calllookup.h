@@ -23,8 +23,8 @@ class CallLookup : public QObject
 
 public:
     enum class Freshness {
-        Live,        // just received from the server
-        Cached,      // from the cache, the server is being asked for a newer copy
+        Live, // just received from the server
+        Cached, // from the cache, the server is being asked for a newer copy
         CachedOffline, // from the cache, the server could not be reached
     };
     Q_ENUM(Freshness)

@@ -105,11 +105,26 @@ const Leg *Call::leg(const QString &id) const
     return nullptr;
 }
 
-QString toString(ParticipantRole role) { return nameOf(kRoleNames, role); }
-QString toString(EventType type) { return nameOf(kEventNames, type); }
-QString toString(SegmentKind kind) { return nameOf(kSegmentNames, kind); }
-QString toString(CallDirection direction) { return nameOf(kDirectionNames, direction); }
-QString toString(CallOutcome outcome) { return nameOf(kOutcomeNames, outcome); }
+QString toString(ParticipantRole role)
+{
+    return nameOf(kRoleNames, role);
+}
+QString toString(EventType type)
+{
+    return nameOf(kEventNames, type);
+}
+QString toString(SegmentKind kind)
+{
+    return nameOf(kSegmentNames, kind);
+}
+QString toString(CallDirection direction)
+{
+    return nameOf(kDirectionNames, direction);
+}
+QString toString(CallOutcome outcome)
+{
+    return nameOf(kOutcomeNames, outcome);
+}
 
 std::optional<ParticipantRole> participantRoleFromString(QStringView text)
 {

@@ -76,7 +76,7 @@ struct CallEvent
     QString participantId;
     QString sourceType; // the record's own word for it, e.g. "BRIDGE_ENTER" or "CONNECT"
     QJsonObject details; // hangup_cause, bridge_id, transfer_target, queue, agent, ...
-    QString origin;      // "file:line" of the record it came from
+    QString origin; // "file:line" of the record it came from
 
     bool operator==(const CallEvent &) const = default;
 };
@@ -107,15 +107,18 @@ struct CallSummary
     Timestamp start;
     Timestamp end;
     CallDirection direction = CallDirection::Unknown;
-    QString caller;     // the caller's number, as the records wrote it
+    QString caller; // the caller's number, as the records wrote it
     QString callerName;
-    QString dialed;     // the number the caller asked for
+    QString dialed; // the number the caller asked for
     QStringList queues;
     QStringList agents;
     CallOutcome outcome = CallOutcome::Unknown;
     int flagCount = 0;
 
-    qint64 durationMicroseconds() const { return end.isValid() && start.isValid() ? end - start : 0; }
+    qint64 durationMicroseconds() const
+    {
+        return end.isValid() && start.isValid() ? end - start : 0;
+    }
     bool operator==(const CallSummary &) const = default;
 };
 

@@ -20,7 +20,8 @@ QString cleaned(QStringView text)
     QString result;
     result.reserve(compatible.size());
     for (const QChar c : compatible) {
-        if (c.isSpace() || c.category() == QChar::Other_Format || c.category() == QChar::Other_Control)
+        if (c.isSpace() || c.category() == QChar::Other_Format
+            || c.category() == QChar::Other_Control)
             continue;
         result.append(isDashLookAlike(c) ? QLatin1Char('-') : c);
     }

@@ -3,7 +3,6 @@
 #include <QDateTime>
 #include <QRegularExpression>
 
-
 namespace {
 
 constexpr qint64 kMicrosPerSecond = 1000000;
@@ -28,9 +27,9 @@ Timestamp Timestamp::fromDateTime(const QDateTime &dateTime)
 
 std::optional<Timestamp> Timestamp::parseIso(QStringView text)
 {
-    static const QRegularExpression pattern(QStringLiteral(
-        R"(^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?)"
-        R"(\s*(Z|[+-]\d{2}(?::?\d{2})?)?$)"));
+    static const QRegularExpression pattern(
+        QStringLiteral(R"(^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?)"
+                       R"(\s*(Z|[+-]\d{2}(?::?\d{2})?)?$)"));
 
     const auto match = pattern.match(text.trimmed());
     if (!match.hasMatch())

@@ -40,7 +40,9 @@ public:
 
 private:
     static constexpr qint64 kInvalid = std::numeric_limits<qint64>::min();
-    constexpr explicit Timestamp(qint64 us) : m_us(us) { }
+    constexpr explicit Timestamp(qint64 us)
+        : m_us(us)
+    { }
 
     qint64 m_us = kInvalid;
 };
