@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QUrl>
 
+#include <memory>
+
 class ApiClient;
 class CallCache;
 
@@ -38,6 +40,11 @@ public:
     QUrl serverUrl() const;
     ServerState serverState() const;
 
+    // While the server is unreachable, /health is asked again at this interval.
+    static constexpr int kDefaultRetryIntervalMs = 5000;
+    int retryIntervalMs() const;
+    void setRetryIntervalMs(int milliseconds);
+
 public Q_SLOTS:
     // Text as pasted: a CRN, a leg id, a number, an agent or a queue name.
     void find(const QString &text);
@@ -56,6 +63,9 @@ Q_SIGNALS:
     void serverStateChanged(CallLookup::ServerState state, const QString &sentence);
     // The cleaned text actually searched, for the search field to show.
     void searchStarted(const QString &cleanedText);
+    // The local cache was damaged and replaced, or cannot be used: a sentence for the
+    // supervisor (CallCache::cacheReset and errorOccurred, passed on).
+    void cacheProblem(const QString &sentence);
 
 private:
     class Private;

@@ -1,0 +1,365 @@
+#include "cacheworker.h"
+
+#include "logging.h"
+#include "model/crntext.h"
+#include "json/calljson.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace {
+
+// SQLite's primary result codes for a file that is not a database or is damaged inside.
+bool isDamage(const QSqlError &error)
+{
+    const QString code = error.nativeErrorCode();
+    return code == u"26" || code == u"11";
+}
+
+// Rolls back unless commit() succeeded, so an early return never leaves half a call behind.
+class Transaction
+{
+public:
+    explicit Transaction(QSqlDatabase db)
+        : m_db(std::move(db))
+        , m_active(m_db.transaction())
+    { }
+    ~Transaction()
+    {
+        if (m_active)
+            m_db.rollback();
+    }
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    bool isActive() const { return m_active; }
+    bool commit()
+    {
+        if (m_active && m_db.commit())
+            m_active = false;
+        return !m_active;
+    }
+
+private:
+    QSqlDatabase m_db;
+    bool m_active;
+};
+
+qint64 toMs(const QDateTime &time)
+{
+    return time.isValid() ? time.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+}
+
+QDateTime fromMs(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+} // namespace
+
+CacheWorker::CacheWorker() = default;
+
+CacheWorker::~CacheWorker()
+{
+    closeConnection();
+}
+
+bool CacheWorker::fail(const QString &sentence, const QString &why)
+{
+    qCWarning(lcCache).noquote() << sentence << why;
+    m_problem = sentence;
+    return false;
+}
+
+bool CacheWorker::open(const QString &filePath)
+{
+    const QFileInfo info(filePath);
+    if (!QDir().mkpath(info.absolutePath()))
+        return fail(tr("The local call cache cannot be created in %1.").arg(info.absolutePath()),
+                    QString());
+
+    OpenResult result = openConnection(filePath);
+    if (result == OpenResult::Damaged || result == OpenResult::Newer) {
+        closeConnection();
+        const QString keptAs = moveAside(filePath);
+        if (keptAs.isEmpty())
+            return fail(tr("The local call cache %1 is damaged and cannot be set aside; the "
+                           "console works without it.")
+                            .arg(QDir::toNativeSeparators(filePath)),
+                        QString());
+        m_resetSentence = result == OpenResult::Damaged
+            ? tr("The local call cache was damaged, so it was kept as %1 and a new, empty "
+                 "cache was started.")
+                  .arg(keptAs)
+            : tr("The local call cache was written by a newer console, so it was kept as %1 "
+                 "and a new, empty cache was started.")
+                  .arg(keptAs);
+        qCWarning(lcCache).noquote() << "set aside" << filePath << "as" << keptAs;
+        result = openConnection(filePath);
+    }
+
+    if (result != OpenResult::Ready) {
+        closeConnection();
+        if (m_problem.isEmpty())
+            m_problem = tr("The local call cache %1 cannot be opened; the console works without "
+                           "it.")
+                            .arg(QDir::toNativeSeparators(filePath));
+        return false;
+    }
+    // Damage met on the way was dealt with; it is reported through the reset sentence.
+    m_problem.clear();
+    m_open = true;
+    qCInfo(lcCache).noquote() << "opened" << filePath;
+    return true;
+}
+
+CacheWorker::OpenResult CacheWorker::openConnection(const QString &filePath)
+{
+    static QAtomicInteger<int> counter;
+    m_connectionName = u"crn-cache-"_qs + QString::number(counter.fetchAndAddRelaxed(1));
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_qs, m_connectionName);
+    db.setDatabaseName(filePath);
+    // The console may run twice on one cache; wait for the other's write rather than fail.
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_qs);
+    if (!db.open()) {
+        fail(tr("The local call cache cannot be opened."), db.lastError().text());
+        return isDamage(db.lastError()) ? OpenResult::Damaged : OpenResult::Failed;
+    }
+
+    // SQLite opens any file lazily; the first read is where garbage shows.
+    QSqlQuery query(db);
+    if (!query.exec(u"PRAGMA quick_check"_qs)) {
+        qCWarning(lcCache).noquote() << "quick_check failed:" << query.lastError().text();
+        if (isDamage(query.lastError()))
+            return OpenResult::Damaged;
+        fail(tr("The local call cache cannot be read."), query.lastError().text());
+        return OpenResult::Failed;
+    }
+    if (!query.next() || query.value(0).toString() != u"ok") {
+        qCWarning(lcCache).noquote() << "quick_check found damage:" << query.value(0).toString();
+        return OpenResult::Damaged;
+    }
+
+    for (const char *statement :
+         { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON" }) {
+        if (!query.exec(QString::fromLatin1(statement))) {
+            fail(tr("The local call cache cannot be prepared."), query.lastError().text());
+            return isDamage(query.lastError()) ? OpenResult::Damaged : OpenResult::Failed;
+        }
+    }
+
+    if (!query.exec(u"PRAGMA user_version"_qs) || !query.next()) {
+        fail(tr("The local call cache cannot be read."), query.lastError().text());
+        return OpenResult::Failed;
+    }
+    if (query.value(0).toInt() > kSchemaVersion)
+        return OpenResult::Newer;
+    return migrate() ? OpenResult::Ready : OpenResult::Failed;
+}
+
+void CacheWorker::closeConnection()
+{
+    m_open = false;
+    if (m_connectionName.isEmpty())
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_connectionName.clear();
+}
+
+// Renames the file and its WAL companions to calls.sqlite.corrupt-<UTC time>; returns the new
+// file name, or an empty string when the file could not be moved.
+QString CacheWorker::moveAside(const QString &filePath)
+{
+    const QString stamp = QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss"_qs);
+    QString target = filePath + u".corrupt-"_qs + stamp;
+    for (int n = 2; QFile::exists(target); ++n)
+        target = filePath + u".corrupt-"_qs + stamp + u'-' + QString::number(n);
+
+    if (!QFile::rename(filePath, target))
+        return {};
+    // A WAL left from the damaged file must not be replayed into the new one.
+    for (const QString &suffix : { u"-wal"_qs, u"-shm"_qs }) {
+        if (QFile::exists(filePath + suffix) && !QFile::rename(filePath + suffix, target + suffix))
+            QFile::remove(filePath + suffix);
+    }
+    return QFileInfo(target).fileName();
+}
+
+bool CacheWorker::migrate()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery query(db);
+    if (!query.exec(u"PRAGMA user_version"_qs) || !query.next())
+        return fail(tr("The local call cache cannot be read."), query.lastError().text());
+    if (query.value(0).toInt() == kSchemaVersion)
+        return true;
+
+    const QStringList statements = {
+        // fetched_at and last_opened are UTC milliseconds since the epoch.
+        u"CREATE TABLE calls ("
+        "  crn TEXT PRIMARY KEY,"
+        "  start_us INTEGER NOT NULL,"
+        "  summary TEXT NOT NULL,"
+        "  document TEXT NOT NULL,"
+        "  fetched_at INTEGER NOT NULL,"
+        "  last_opened INTEGER NOT NULL"
+        ") STRICT"_qs,
+        u"CREATE INDEX calls_by_last_opened ON calls (last_opened DESC)"_qs,
+        // The normalized CRN and every normalized leg id of each call.
+        u"CREATE TABLE call_keys ("
+        "  key TEXT NOT NULL,"
+        "  kind TEXT NOT NULL CHECK (kind IN ('crn', 'leg')),"
+        "  crn TEXT NOT NULL REFERENCES calls (crn) ON DELETE CASCADE,"
+        "  PRIMARY KEY (key, kind, crn)"
+        ") STRICT, WITHOUT ROWID"_qs,
+        u"CREATE INDEX call_keys_by_crn ON call_keys (crn)"_qs,
+        QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion),
+    };
+
+    Transaction transaction(db);
+    if (!transaction.isActive())
+        return fail(tr("The local call cache cannot be set up."), db.lastError().text());
+    for (const QString &statement : statements) {
+        if (!query.exec(statement))
+            return fail(tr("The local call cache cannot be set up."), query.lastError().text());
+    }
+    return transaction.commit()
+        || fail(tr("The local call cache cannot be set up."), db.lastError().text());
+}
+
+std::optional<CachedCall> CacheWorker::lookup(const QString &normalizedKey)
+{
+    if (!m_open || normalizedKey.isEmpty())
+        return std::nullopt;
+
+    // A CRN wins over a leg id of the same spelling, then the copy fetched last.
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery query(db);
+    query.prepare(u"SELECT c.crn, c.document, c.fetched_at, c.last_opened"
+                  " FROM call_keys k JOIN calls c ON c.crn = k.crn"
+                  " WHERE k.key = ?"
+                  " ORDER BY k.kind = 'crn' DESC, c.fetched_at DESC LIMIT 1"_qs);
+    query.addBindValue(normalizedKey);
+    if (!query.exec()) {
+        fail(tr("The local call cache cannot be read."), query.lastError().text());
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+
+    const QString crn = query.value(0).toString();
+    QString why;
+    auto call = CallJson::callFromJson(
+        QJsonDocument::fromJson(query.value(1).toString().toUtf8()).object(), &why);
+    if (!call) {
+        // Written by this code, so this is damage; the server's copy will replace it.
+        qCWarning(lcCache).noquote() << "cached document of" << crn << "is unreadable:" << why;
+        return std::nullopt;
+    }
+    const QDateTime fetchedAt = fromMs(query.value(2).toLongLong());
+    query.finish();
+
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QSqlQuery touch(db);
+    touch.prepare(u"UPDATE calls SET last_opened = ? WHERE crn = ?"_qs);
+    touch.addBindValue(now);
+    touch.addBindValue(crn);
+    if (!touch.exec())
+        qCWarning(lcCache).noquote()
+            << "cannot mark" << crn << "as opened:" << touch.lastError().text();
+
+    return CachedCall { std::move(*call), fetchedAt, fromMs(now) };
+}
+
+bool CacheWorker::store(const Call &call, const QDateTime &fetchedAt)
+{
+    if (!m_open)
+        return false;
+
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    Transaction transaction(db);
+    if (!transaction.isActive())
+        return fail(tr("The local call cache cannot be written."), db.lastError().text());
+
+    const QByteArray summary
+        = QJsonDocument(CallJson::toJson(call.summary)).toJson(QJsonDocument::Compact);
+    const QByteArray document
+        = QJsonDocument(CallJson::toJson(call)).toJson(QJsonDocument::Compact);
+    QSqlQuery upsert(db);
+    upsert.prepare(u"INSERT INTO calls (crn, start_us, summary, document, fetched_at, last_opened)"
+                   " VALUES (?, ?, ?, ?, ?, ?)"
+                   " ON CONFLICT (crn) DO UPDATE SET start_us = excluded.start_us,"
+                   " summary = excluded.summary, document = excluded.document,"
+                   " fetched_at = excluded.fetched_at, last_opened = excluded.last_opened"_qs);
+    upsert.addBindValue(call.crn());
+    upsert.addBindValue(call.summary.start.isValid() ? call.summary.start.microseconds() : 0);
+    upsert.addBindValue(QString::fromUtf8(summary));
+    upsert.addBindValue(QString::fromUtf8(document));
+    upsert.addBindValue(toMs(fetchedAt));
+    upsert.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (!upsert.exec())
+        return fail(tr("The local call cache cannot be written."), upsert.lastError().text());
+
+    // The legs may have changed since the last copy; the keys are rebuilt from this one.
+    QSqlQuery forget(db);
+    forget.prepare(u"DELETE FROM call_keys WHERE crn = ?"_qs);
+    forget.addBindValue(call.crn());
+    if (!forget.exec())
+        return fail(tr("The local call cache cannot be written."), forget.lastError().text());
+
+    QSqlQuery insertKey(db);
+    insertKey.prepare(u"INSERT OR IGNORE INTO call_keys (key, kind, crn) VALUES (?, ?, ?)"_qs);
+    QList<std::pair<QString, QString>> keys { { CrnText::normalized(call.crn()), u"crn"_qs } };
+    for (const Leg &leg : call.legs)
+        keys.append({ CrnText::normalized(leg.id), u"leg"_qs });
+    for (const auto &[key, kind] : std::as_const(keys)) {
+        if (key.isEmpty())
+            continue;
+        insertKey.addBindValue(key);
+        insertKey.addBindValue(kind);
+        insertKey.addBindValue(call.crn());
+        if (!insertKey.exec())
+            return fail(tr("The local call cache cannot be written."),
+                        insertKey.lastError().text());
+    }
+
+    if (!transaction.commit())
+        return fail(tr("The local call cache cannot be written."), db.lastError().text());
+    qCDebug(lcCache).noquote() << "stored" << call.crn() << "with" << call.legs.size() << "legs";
+    return true;
+}
+
+QList<CachedSummary> CacheWorker::recent(int count)
+{
+    QList<CachedSummary> result;
+    if (!m_open || count <= 0)
+        return result;
+
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT summary, fetched_at, last_opened FROM calls"
+                  " ORDER BY last_opened DESC, fetched_at DESC LIMIT ?"_qs);
+    query.addBindValue(count);
+    if (!query.exec()) {
+        fail(tr("The local call cache cannot be read."), query.lastError().text());
+        return result;
+    }
+    while (query.next()) {
+        const auto summary = CallJson::summaryFromJson(
+            QJsonDocument::fromJson(query.value(0).toString().toUtf8()).object());
+        if (summary)
+            result.append({ *summary, fromMs(query.value(1).toLongLong()),
+                            fromMs(query.value(2).toLongLong()) });
+    }
+    return result;
+}

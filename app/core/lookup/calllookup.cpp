@@ -1,0 +1,382 @@
+#include "calllookup.h"
+
+#include "cache/callcache.h"
+#include "logging.h"
+#include "model/crntext.h"
+#include "net/apiclient.h"
+
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace {
+
+// How many calls a search may offer the supervisor to choose from.
+constexpr int kMatchLimit = 50;
+
+// One find() or open(), from the cleaned text to its ending. Answers for a request that is no
+// longer the current one are dropped.
+struct LookupRequest
+{
+    QString query; // the cleaned text
+    bool allowSearch; // find(): on 404, search; open(): a CRN from a list, 404 is the answer
+    bool cacheAnswered = false;
+    std::optional<CachedCall> cached;
+    bool ended = false;
+    // A server outcome that arrived before the cache answered; the cache always speaks first.
+    std::function<void()> pendingServerOutcome;
+    QPointer<ApiReply> reply;
+};
+
+using RequestPtr = std::shared_ptr<LookupRequest>;
+
+} // namespace
+
+class CallLookup::Private
+{
+public:
+    Private(CallLookup *q, ApiClient *client, CallCache *cache)
+        : q(q)
+        , client(client)
+        , cache(cache)
+    { }
+
+    void start(const QString &text, bool allowSearch);
+    bool isCurrent(const RequestPtr &request) const
+    {
+        return current == request && !request->ended;
+    }
+    void onCacheAnswer(const RequestPtr &request, const std::optional<CachedCall> &found);
+    void afterCache(const RequestPtr &request, std::function<void()> outcome);
+    void fetch(const RequestPtr &request, const QString &crn, bool allowSearch);
+    void search(const RequestPtr &request);
+    void notFound(const RequestPtr &request);
+    void unreachable(const RequestPtr &request);
+    void problem(const RequestPtr &request, const QString &sentence);
+    void end(const RequestPtr &request);
+
+    void poll();
+    void noteAnswer(ApiReply::Error error, const QString &sentence);
+    void setState(ServerState newState, const QString &sentence);
+    QString unreachableSentence(const QString &why) const;
+
+    CallLookup *q;
+    QPointer<ApiClient> client;
+    QPointer<CallCache> cache;
+    RequestPtr current;
+    ServerState state = ServerState::Unknown;
+    QTimer retryTimer;
+    QPointer<HealthReply> health;
+};
+
+CallLookup::CallLookup(ApiClient *client, CallCache *cache, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this, client, cache))
+{
+    Q_ASSERT(client);
+    d->retryTimer.setInterval(kDefaultRetryIntervalMs);
+    connect(&d->retryTimer, &QTimer::timeout, this, [this] { d->poll(); });
+    if (cache) {
+        connect(cache, &CallCache::cacheReset, this, &CallLookup::cacheProblem);
+        connect(cache, &CallCache::errorOccurred, this, &CallLookup::cacheProblem);
+        // Its pending answers die with it; the request goes on with the server alone.
+        connect(cache, &QObject::destroyed, this, [this] {
+            const RequestPtr request = d->current; // onCacheAnswer may end and reset it
+            if (request && !request->cacheAnswered)
+                d->onCacheAnswer(request, std::nullopt);
+        });
+    }
+
+    // The window shows the server's state from the start, without waiting for a first search.
+    QTimer::singleShot(0, this, &CallLookup::checkServer);
+}
+
+CallLookup::~CallLookup() = default;
+
+QUrl CallLookup::serverUrl() const
+{
+    return d->client ? d->client->baseUrl() : QUrl();
+}
+
+CallLookup::ServerState CallLookup::serverState() const
+{
+    return d->state;
+}
+
+int CallLookup::retryIntervalMs() const
+{
+    return d->retryTimer.interval();
+}
+
+void CallLookup::setRetryIntervalMs(int milliseconds)
+{
+    d->retryTimer.setInterval(milliseconds);
+}
+
+void CallLookup::find(const QString &text)
+{
+    d->start(text, true);
+}
+
+void CallLookup::open(const QString &crn)
+{
+    d->start(crn, false);
+}
+
+void CallLookup::checkServer()
+{
+    if (!d->client)
+        return;
+    if (d->state != ServerState::Connected)
+        d->setState(ServerState::Connecting,
+                    tr("Connecting to the server at %1…").arg(d->client->serverName()));
+    d->poll();
+}
+
+void CallLookup::Private::start(const QString &text, bool allowSearch)
+{
+    // The request this one supersedes is abandoned: its answers would be dropped anyway.
+    if (current) {
+        current->ended = true;
+        if (current->reply)
+            current->reply->deleteLater();
+        current.reset();
+    }
+
+    const QString cleaned = CrnText::cleaned(text);
+    if (allowSearch)
+        Q_EMIT q->searchStarted(cleaned);
+    if (CrnText::normalized(cleaned).isEmpty()) {
+        Q_EMIT q->failed(cleaned, CallLookup::tr("Type or paste a CRN, number, agent or queue."));
+        return;
+    }
+
+    if (!client) {
+        Q_EMIT q->failed(cleaned, CallLookup::tr("The console has no server to ask."));
+        return;
+    }
+
+    auto request = std::make_shared<LookupRequest>();
+    request->query = cleaned;
+    request->allowSearch = allowSearch;
+    current = request;
+
+    // Both at once: the cache answers in milliseconds, the server may take seconds.
+    if (cache) {
+        cache->lookup(cleaned, q, [this, request](const std::optional<CachedCall> &found) {
+            onCacheAnswer(request, found);
+        });
+    } else {
+        request->cacheAnswered = true;
+    }
+    fetch(request, cleaned, allowSearch);
+}
+
+void CallLookup::Private::onCacheAnswer(const RequestPtr &request,
+                                        const std::optional<CachedCall> &found)
+{
+    if (!isCurrent(request))
+        return;
+
+    request->cacheAnswered = true;
+    request->cached = found;
+    if (found)
+        Q_EMIT q->callFound(found->call, Freshness::Cached, found->fetchedAt);
+
+    if (request->pendingServerOutcome)
+        std::exchange(request->pendingServerOutcome, {})();
+}
+
+void CallLookup::Private::afterCache(const RequestPtr &request, std::function<void()> outcome)
+{
+    // Cached before Live, always: otherwise a fast server could be followed by an older copy.
+    if (request->cacheAnswered)
+        outcome();
+    else
+        request->pendingServerOutcome = std::move(outcome);
+}
+
+void CallLookup::Private::fetch(const RequestPtr &request, const QString &crn, bool allowSearch)
+{
+    CallReply *reply = client->fetchCall(crn);
+    request->reply = reply;
+    QObject::connect(reply, &ApiReply::finished, q, [this, request, reply, allowSearch] {
+        if (!isCurrent(request))
+            return;
+        const ApiReply::Error error = reply->error();
+        const QString sentence = reply->errorString();
+        noteAnswer(error, sentence);
+
+        afterCache(request, [this, request, error, sentence, allowSearch, call = reply->call()] {
+            if (!isCurrent(request))
+                return;
+            switch (error) {
+            case ApiReply::Error::None: {
+                const QDateTime now = QDateTime::currentDateTimeUtc();
+                if (cache)
+                    cache->store(call, now);
+                end(request);
+                Q_EMIT q->callFound(call, Freshness::Live, now);
+                break;
+            }
+            case ApiReply::Error::NotFound:
+                if (allowSearch)
+                    search(request);
+                else
+                    notFound(request);
+                break;
+            case ApiReply::Error::Unreachable:
+                unreachable(request);
+                break;
+            default:
+                problem(request, sentence);
+                break;
+            }
+        });
+    });
+}
+
+void CallLookup::Private::search(const RequestPtr &request)
+{
+    SearchReply *reply = client->searchCalls(request->query, kMatchLimit);
+    request->reply = reply;
+    QObject::connect(reply, &ApiReply::finished, q, [this, request, reply] {
+        if (!isCurrent(request))
+            return;
+        noteAnswer(reply->error(), reply->errorString());
+
+        switch (reply->error()) {
+        case ApiReply::Error::None:
+            break;
+        case ApiReply::Error::Unreachable:
+            unreachable(request);
+            return;
+        default:
+            problem(request, reply->errorString());
+            return;
+        }
+
+        const QList<CallSummary> &matches = reply->calls();
+        qCDebug(lcNet) << "search found" << matches.size() << "calls";
+        if (matches.isEmpty()) {
+            notFound(request);
+        } else if (matches.size() == 1) {
+            fetch(request, matches.first().crn, false);
+        } else if (request->cached) {
+            // The cache knew this exact text; a list now would replace the call on screen.
+            end(request);
+        } else {
+            end(request);
+            Q_EMIT q->matchesFound(request->query, matches);
+        }
+    });
+}
+
+void CallLookup::Private::notFound(const RequestPtr &request)
+{
+    end(request);
+    // The cached call stays on screen: the server may simply hold a different set of calls.
+    if (request->cached) {
+        qCInfo(lcNet) << "the server does not know a call the cache has";
+        return;
+    }
+    Q_EMIT q->notFound(request->query);
+}
+
+void CallLookup::Private::unreachable(const RequestPtr &request)
+{
+    end(request);
+    if (request->cached) {
+        Q_EMIT q->callFound(request->cached->call, Freshness::CachedOffline,
+                            request->cached->fetchedAt);
+        return;
+    }
+    Q_EMIT q->failed(
+        request->query,
+        CallLookup::tr("The server at %1 cannot be reached, and this call is not in the local "
+                       "cache.")
+            .arg(client->serverName()));
+}
+
+void CallLookup::Private::problem(const RequestPtr &request, const QString &sentence)
+{
+    end(request);
+    // A server that answers wrongly is as good as none for this call: show the copy we have.
+    if (request->cached) {
+        qCWarning(lcNet).noquote() << "showing the cached copy:" << sentence;
+        Q_EMIT q->callFound(request->cached->call, Freshness::CachedOffline,
+                            request->cached->fetchedAt);
+        return;
+    }
+    Q_EMIT q->failed(request->query, sentence);
+}
+
+void CallLookup::Private::end(const RequestPtr &request)
+{
+    request->ended = true;
+    if (current == request)
+        current.reset();
+}
+
+void CallLookup::Private::poll()
+{
+    if (health || !client)
+        return;
+
+    health = client->health();
+    QObject::connect(health, &ApiReply::finished, q, [this, reply = health.data()] {
+        health.clear();
+        if (reply->error() == ApiReply::Error::None) {
+            setState(ServerState::Connected,
+                     CallLookup::tr("Connected to crn-server %1 at %2.")
+                         .arg(reply->version(), client->serverName()));
+        } else {
+            // Whatever answers /health wrongly is not a server the console can use.
+            setState(ServerState::Unreachable, unreachableSentence(reply->errorString()));
+        }
+    });
+}
+
+void CallLookup::Private::noteAnswer(ApiReply::Error error, const QString &sentence)
+{
+    switch (error) {
+    case ApiReply::Error::None:
+    case ApiReply::Error::NotFound:
+    case ApiReply::Error::BadRequest:
+        setState(ServerState::Connected,
+                 CallLookup::tr("Connected to the server at %1.").arg(client->serverName()));
+        break;
+    case ApiReply::Error::Unreachable:
+        setState(ServerState::Unreachable, unreachableSentence(sentence));
+        break;
+    case ApiReply::Error::ServerError:
+    case ApiReply::Error::BadResponse:
+        // It is there, it answered; the request's own ending says what went wrong.
+        break;
+    }
+}
+
+QString CallLookup::Private::unreachableSentence(const QString &why) const
+{
+    return CallLookup::tr(
+               "%1 Calls opened before are shown from the local cache; the console tries again "
+               "every %2 seconds.")
+        .arg(why, QString::number(retryTimer.interval() / 1000.0));
+}
+
+void CallLookup::Private::setState(ServerState newState, const QString &sentence)
+{
+    if (newState == ServerState::Unreachable)
+        retryTimer.start();
+    else if (newState == ServerState::Connected)
+        retryTimer.stop();
+
+    if (newState == state)
+        return;
+    state = newState;
+    qCInfo(lcNet) << "server state:" << newState;
+    Q_EMIT q->serverStateChanged(newState, sentence);
+}

@@ -1,0 +1,300 @@
+#include "apiclient.h"
+
+#include "logging.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPointer>
+#include <QUrlQuery>
+
+namespace {
+
+// Errors of the connection itself, as opposed to an HTTP status the server chose to send.
+bool isTransportError(QNetworkReply::NetworkError error)
+{
+    switch (error) {
+    case QNetworkReply::ConnectionRefusedError:
+    case QNetworkReply::RemoteHostClosedError:
+    case QNetworkReply::HostNotFoundError:
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::OperationCanceledError:
+    case QNetworkReply::SslHandshakeFailedError:
+    case QNetworkReply::TemporaryNetworkFailureError:
+    case QNetworkReply::NetworkSessionFailedError:
+    case QNetworkReply::BackgroundRequestNotAllowedError:
+    case QNetworkReply::TooManyRedirectsError:
+    case QNetworkReply::InsecureRedirectError:
+    case QNetworkReply::UnknownNetworkError:
+    case QNetworkReply::ProxyConnectionRefusedError:
+    case QNetworkReply::ProxyConnectionClosedError:
+    case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::ProxyTimeoutError:
+    case QNetworkReply::ProxyAuthenticationRequiredError:
+    case QNetworkReply::UnknownProxyError:
+    case QNetworkReply::ProtocolUnknownError:
+    case QNetworkReply::ProtocolFailure:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QString seconds(int milliseconds)
+{
+    return QString::number(milliseconds / 1000.0);
+}
+
+// The "message" (and "code") of an {"error": {"code": ..., "message": ...}} body, if it is one.
+std::pair<QString, QString> serverError(const QByteArray &body)
+{
+    const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error").toObject();
+    return { error.value(u"code").toString(), error.value(u"message").toString() };
+}
+
+// What a supervisor types goes into the path of /calls/{crn}, and that may be a phone number,
+// which never goes to a log.
+QString loggablePath(const QUrl &url)
+{
+    const QString path = url.path();
+    const QString callPrefix = u"/api/v1/calls/"_qs;
+    const qsizetype at = path.indexOf(callPrefix);
+    return at < 0 ? path : path.left(at + callPrefix.size()) + u"{crn}"_qs;
+}
+
+QString userAgent()
+{
+    const QString version = QCoreApplication::applicationVersion();
+    return version.isEmpty() ? u"crn-console"_qs : u"crn-console/"_qs + version;
+}
+
+} // namespace
+
+ApiClient::ApiClient(const QUrl &baseUrl, QObject *parent)
+    : QObject(parent)
+    , m_network(new QNetworkAccessManager(this))
+    , m_baseUrl(baseUrl)
+{
+    // The server answers the same origin only; a redirect elsewhere is refused as BadResponse.
+    m_network->setRedirectPolicy(QNetworkRequest::SameOriginRedirectPolicy);
+}
+
+ApiClient::~ApiClient()
+{
+    // Aborting emits finished() synchronously; nobody may hear it from a half-destroyed client.
+    const QSet<QNetworkReply *> outstanding = std::exchange(m_outstanding, {});
+    for (QNetworkReply *network : outstanding) {
+        network->disconnect(this);
+        network->abort();
+    }
+    if (!outstanding.isEmpty())
+        qCDebug(lcNet) << "aborted" << outstanding.size() << "outstanding requests";
+}
+
+void ApiClient::setBaseUrl(const QUrl &baseUrl)
+{
+    m_baseUrl = baseUrl;
+}
+
+QString ApiClient::serverName() const
+{
+    const int port = m_baseUrl.port();
+    const QString host = m_baseUrl.host();
+    if (port < 0)
+        return host;
+    // An IPv6 literal needs its brackets back before a port can follow it.
+    return (host.contains(u':') ? u'[' + host + u']' : host) + u':' + QString::number(port);
+}
+
+void ApiClient::setTransferTimeoutMs(int milliseconds)
+{
+    m_transferTimeoutMs = milliseconds;
+}
+
+HealthReply *ApiClient::health()
+{
+    auto *reply = new HealthReply(endpoint(u"/api/v1/health"_qs), this);
+    start(reply);
+    return reply;
+}
+
+CallReply *ApiClient::fetchCall(const QString &crnOrLeg)
+{
+    // A leg id can be a channel name with a '/', so every reserved character is encoded.
+    const QString segment = QString::fromLatin1(QUrl::toPercentEncoding(crnOrLeg));
+    auto *reply = new CallReply(crnOrLeg, endpoint(u"/api/v1/calls/"_qs + segment), this);
+    start(reply);
+    return reply;
+}
+
+SearchReply *ApiClient::searchCalls(const QString &query, int limit, const QString &cursor,
+                                    Timestamp from, Timestamp to)
+{
+    QUrl url = endpoint(u"/api/v1/calls"_qs);
+    QUrlQuery items;
+    // QUrlQuery leaves '+' and '&' as they are in values; encode them so they stay text.
+    const auto encoded = [](const QString &value) {
+        return QString::fromLatin1(QUrl::toPercentEncoding(value));
+    };
+    items.addQueryItem(u"q"_qs, encoded(query));
+    items.addQueryItem(u"limit"_qs, QString::number(limit));
+    if (!cursor.isEmpty())
+        items.addQueryItem(u"cursor"_qs, encoded(cursor));
+    if (from.isValid())
+        items.addQueryItem(u"from"_qs, encoded(from.toIso()));
+    if (to.isValid())
+        items.addQueryItem(u"to"_qs, encoded(to.toIso()));
+    url.setQuery(items);
+
+    auto *reply = new SearchReply(query, url, this);
+    start(reply);
+    return reply;
+}
+
+QUrl ApiClient::endpoint(const QString &encodedPath) const
+{
+    QUrl url = m_baseUrl;
+    QString base = m_baseUrl.path(QUrl::FullyEncoded);
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    url.setPath(base + encodedPath, QUrl::StrictMode);
+    url.setQuery(QString());
+    url.setFragment(QString());
+    return url;
+}
+
+QNetworkRequest ApiClient::request(const QUrl &url) const
+{
+    QNetworkRequest request(url);
+    request.setTransferTimeout(m_transferTimeoutMs);
+    request.setRawHeader("Accept", "application/json");
+    request.setHeader(QNetworkRequest::UserAgentHeader, userAgent());
+    return request;
+}
+
+void ApiClient::start(ApiReply *reply)
+{
+    QNetworkReply *network = m_network->get(request(reply->url()));
+    m_outstanding.insert(network);
+    qCDebug(lcNet).noquote() << "GET" << loggablePath(reply->url());
+
+    // Deleting an unfinished ApiReply abandons its request.
+    connect(reply, &QObject::destroyed, network, &QNetworkReply::abort);
+    connect(network, &QNetworkReply::finished, this,
+            [this, network, guard = QPointer<ApiReply>(reply)] {
+                network->deleteLater();
+                m_outstanding.remove(network);
+                if (guard)
+                    handleFinished(network, guard);
+            });
+}
+
+void ApiClient::handleFinished(QNetworkReply *network, ApiReply *reply)
+{
+    reply->disconnect(network);
+
+    const QNetworkReply::NetworkError networkError = network->error();
+    const int status = network->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->m_httpStatus = status;
+    const QString server = serverName();
+    const QString path = loggablePath(reply->url());
+
+    if (isTransportError(networkError)) {
+        QString sentence;
+        ApiReply::Error error = ApiReply::Error::Unreachable;
+        switch (networkError) {
+        case QNetworkReply::ConnectionRefusedError:
+            sentence = tr("The server at %1 refused the connection.").arg(server);
+            break;
+        case QNetworkReply::HostNotFoundError:
+            sentence = tr("The server name %1 cannot be found.").arg(m_baseUrl.host());
+            break;
+        case QNetworkReply::RemoteHostClosedError:
+            sentence = tr("The server at %1 closed the connection without answering.").arg(server);
+            break;
+        case QNetworkReply::TimeoutError:
+        case QNetworkReply::OperationCanceledError:
+            // Qt 6.4 reports the transfer timeout as a cancel; the client cancels nothing else.
+            sentence = status > 0
+                ? tr("The server at %1 stopped sending its answer for %2 seconds.")
+                      .arg(server, seconds(m_transferTimeoutMs))
+                : tr("The server at %1 did not answer within %2 seconds.")
+                      .arg(server, seconds(m_transferTimeoutMs));
+            break;
+        case QNetworkReply::TooManyRedirectsError:
+        case QNetworkReply::InsecureRedirectError:
+            error = ApiReply::Error::BadResponse;
+            sentence = tr("The server at %1 redirected the console somewhere else.").arg(server);
+            break;
+        case QNetworkReply::ProtocolFailure:
+        case QNetworkReply::ProtocolUnknownError:
+            error = ApiReply::Error::BadResponse;
+            sentence = tr("The server at %1 did not answer in HTTP.").arg(server);
+            break;
+        default:
+            sentence
+                = tr("The server at %1 cannot be reached: %2").arg(server, network->errorString());
+            break;
+        }
+        qCInfo(lcNet).noquote() << "GET" << path << "failed:" << networkError;
+        reply->finish(error, sentence);
+        return;
+    }
+
+    const QByteArray body = network->readAll();
+    if (status == 200) {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+        if (parseError.error != QJsonParseError::NoError) {
+            qCWarning(lcNet).noquote()
+                << "GET" << path << "answered malformed JSON at offset" << parseError.offset;
+            reply->finish(ApiReply::Error::BadResponse,
+                          tr("The server at %1 sent an answer that is not valid JSON (%2 at "
+                             "character %3).")
+                              .arg(server, parseError.errorString())
+                              .arg(parseError.offset));
+            return;
+        }
+        QString problem;
+        if (!reply->readBody(document, &problem)) {
+            qCWarning(lcNet).noquote() << "GET" << path << "answered the wrong shape:" << problem;
+            reply->finish(ApiReply::Error::BadResponse,
+                          tr("The server at %1 sent an answer the console cannot read: %2.")
+                              .arg(server, problem));
+            return;
+        }
+        if (auto *callReply = qobject_cast<CallReply *>(reply))
+            callReply->m_etag = QString::fromLatin1(network->rawHeader("ETag"));
+        qCDebug(lcNet).noquote() << "GET" << path << "200";
+        reply->finish(ApiReply::Error::None, QString());
+        return;
+    }
+
+    const auto [code, message] = serverError(body);
+    reply->m_serverErrorCode = code;
+    qCDebug(lcNet).noquote() << "GET" << path << status << code;
+    if (status == 404) {
+        reply->finish(ApiReply::Error::NotFound,
+                      message.isEmpty() ? tr("The server at %1 has no such call.").arg(server)
+                                        : message);
+    } else if (status == 400) {
+        reply->finish(ApiReply::Error::BadRequest,
+                      message.isEmpty() ? tr("The server at %1 refused the request.").arg(server)
+                                        : message);
+    } else if (status >= 500) {
+        reply->finish(
+            ApiReply::Error::ServerError,
+            message.isEmpty()
+                ? tr("The server at %1 ran into a problem and could not answer.").arg(server)
+                : tr("The server at %1 ran into a problem: %2").arg(server, message));
+    } else {
+        reply->finish(ApiReply::Error::BadResponse,
+                      tr("The server at %1 answered with HTTP status %2, which the console does "
+                         "not expect.")
+                          .arg(server)
+                          .arg(status));
+    }
+}

@@ -1,0 +1,444 @@
+#include "lookup/calllookup.h"
+
+#include "cache/callcache.h"
+#include "net/apiclient.h"
+#include "testcalls.h"
+#include "testserver.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+using Freshness = CallLookup::Freshness;
+using ServerState = CallLookup::ServerState;
+
+// Everything a CallLookup says, in the order it says it.
+struct Heard
+{
+    enum class Kind { Started, Found, Matches, NotFound, Failed, State };
+
+    Kind kind = Kind::Started;
+    QString text; // cleaned text, query, or sentence
+    Call call;
+    Freshness freshness = Freshness::Live;
+    QDateTime fetchedAt;
+    QList<CallSummary> matches;
+    ServerState state = ServerState::Unknown;
+};
+
+class Recorder : public QObject
+{
+public:
+    explicit Recorder(CallLookup *lookup)
+    {
+        using Kind = Heard::Kind;
+        connect(lookup, &CallLookup::searchStarted, this,
+                [this](const QString &text) { add(Kind::Started, text); });
+        connect(lookup, &CallLookup::callFound, this,
+                [this](const Call &call, Freshness freshness, const QDateTime &fetchedAt) {
+                    Heard &heard = add(Kind::Found, call.crn());
+                    heard.call = call;
+                    heard.freshness = freshness;
+                    heard.fetchedAt = fetchedAt;
+                });
+        connect(lookup, &CallLookup::matchesFound, this,
+                [this](const QString &query, const QList<CallSummary> &matches) {
+                    add(Kind::Matches, query).matches = matches;
+                });
+        connect(lookup, &CallLookup::notFound, this,
+                [this](const QString &query) { add(Kind::NotFound, query); });
+        connect(lookup, &CallLookup::failed, this,
+                [this](const QString &, const QString &sentence) { add(Kind::Failed, sentence); });
+        connect(lookup, &CallLookup::serverStateChanged, this,
+                [this](ServerState state, const QString &sentence) {
+                    add(Kind::State, sentence).state = state;
+                });
+    }
+
+    void clear() { m_heard.clear(); }
+    QList<Heard> answers() const { return except(Heard::Kind::State); }
+    QList<Heard> states() const { return only(Heard::Kind::State); }
+    QList<Heard> only(Heard::Kind kind) const
+    {
+        QList<Heard> result;
+        for (const Heard &heard : m_heard) {
+            if (heard.kind == kind)
+                result.append(heard);
+        }
+        return result;
+    }
+    QList<Heard> except(Heard::Kind kind) const
+    {
+        QList<Heard> result;
+        for (const Heard &heard : m_heard) {
+            if (heard.kind != kind && heard.kind != Heard::Kind::Started)
+                result.append(heard);
+        }
+        return result;
+    }
+    QList<ServerState> stateSequence() const
+    {
+        QList<ServerState> result;
+        for (const Heard &heard : only(Heard::Kind::State))
+            result.append(heard.state);
+        return result;
+    }
+
+private:
+    Heard &add(Heard::Kind kind, const QString &text)
+    {
+        m_heard.append(Heard());
+        m_heard.last().kind = kind;
+        m_heard.last().text = text;
+        return m_heard.last();
+    }
+
+    QList<Heard> m_heard;
+};
+
+const QString kUuidCrn = u"4c6b1f0e-5e2a-4d0c-9a77-1f2e3d4c5b6a"_qs;
+
+QList<Call> serverCalls()
+{
+    return {
+        TestCalls::make(u"1694023642.7"_qs, u"2023-09-06T18:07:22.626751Z"_qs,
+                        { u"1694023642.7"_qs, u"1694023642.8"_qs }),
+        TestCalls::make(kUuidCrn, u"2023-10-01T09:00:00Z"_qs,
+                        { u"PJSIP/trunk-00000010"_qs, u"PJSIP/agent-00000011"_qs }),
+        TestCalls::make(u"1700000001.1"_qs, u"2023-11-14T22:13:21Z"_qs,
+                        { u"1700000001.1"_qs, u"1700000001.2"_qs }),
+        TestCalls::make(u"1700000002.1"_qs, u"2023-11-14T22:13:22Z"_qs,
+                        { u"1700000002.1"_qs, u"1700000002.2"_qs }),
+        TestCalls::make(u"1700000003.1"_qs, u"2023-11-14T22:13:23Z"_qs,
+                        { u"1700000003.1"_qs, u"1700000003.2"_qs }),
+    };
+}
+
+Call serverCall(const QString &crn)
+{
+    for (const Call &call : serverCalls()) {
+        if (call.crn() == crn)
+            return call;
+    }
+    return {};
+}
+
+constexpr int kWaitMs = 15000;
+
+} // namespace
+
+class TestCallLookup : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void reportsTheServerStateAtStart();
+    void findsACrnPastedWithSpacesAndEnDashes();
+    void repeatSearchAnswersFromCacheFirst();
+    void showsTheCachedCopyWhenTheServerStops();
+    void failsWhenTheServerIsGoneAndTheCallIsNotCached();
+    void unknownCrnIsNotFound();
+    void prefixOfSeveralCallsOffersTheMatches();
+    void prefixOfOneCallOpensIt();
+    void emptyTextAsksForSomething();
+    void openTakesACrnFromTheList();
+    void newerFindSupersedesOlder();
+    void reconnectsByItselfAfterTheServerReturns();
+    void passesOnADamagedCache();
+
+private:
+    void waitUntilConnected();
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<TestServer> m_server;
+    std::unique_ptr<CallCache> m_cache;
+    std::unique_ptr<ApiClient> m_client;
+    std::unique_ptr<CallLookup> m_lookup;
+    std::unique_ptr<Recorder> m_heard;
+    int m_run = 0;
+};
+
+void TestCallLookup::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_dir.isValid());
+    m_server = std::make_unique<TestServer>(m_dir.filePath(u"calls.db"_qs));
+    QString why;
+    QVERIFY2(m_server->writeDatabase(serverCalls(), &why), qPrintable(why));
+}
+
+void TestCallLookup::init()
+{
+    QString why;
+    QVERIFY2(m_server->start(0, &why), qPrintable(why));
+
+    // A new, empty cache for every test.
+    ++m_run;
+    m_cache = std::make_unique<CallCache>(m_dir.filePath(u"cache-%1/calls.sqlite"_qs.arg(m_run)));
+    m_client = std::make_unique<ApiClient>(m_server->url());
+    m_lookup = std::make_unique<CallLookup>(m_client.get(), m_cache.get());
+    m_lookup->setRetryIntervalMs(200);
+    m_heard = std::make_unique<Recorder>(m_lookup.get());
+}
+
+void TestCallLookup::cleanup()
+{
+    m_heard.reset();
+    m_lookup.reset();
+    m_client.reset();
+    m_cache.reset();
+    m_server->kill();
+}
+
+void TestCallLookup::waitUntilConnected()
+{
+    QTRY_COMPARE_WITH_TIMEOUT(m_lookup->serverState(), ServerState::Connected, kWaitMs);
+    m_heard->clear();
+}
+
+void TestCallLookup::reportsTheServerStateAtStart()
+{
+    QCOMPARE(m_lookup->serverState(), ServerState::Unknown);
+    QCOMPARE(m_lookup->serverUrl(), m_server->url());
+
+    // Nobody asked: the lookup checks the server by itself once the event loop runs.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_heard->stateSequence(),
+        QList<ServerState>({ ServerState::Connecting, ServerState::Connected }), kWaitMs);
+    const QString sentence = m_heard->states().last().text;
+    QVERIFY2(sentence.contains(m_server->url().authority()), qPrintable(sentence));
+}
+
+void TestCallLookup::findsACrnPastedWithSpacesAndEnDashes()
+{
+    waitUntilConnected();
+    const QString pasted = u"  4C6B1F0E\u20135E2A\u20134D0C\u20139A77\u20131F2E3D4C5B6A\u00A0 "_qs;
+    const QDateTime before = QDateTime::currentDateTimeUtc();
+    m_lookup->find(pasted);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    const QList<Heard> started = m_heard->only(Heard::Kind::Started);
+    QCOMPARE(started.size(), 1);
+    QCOMPARE(started.first().text, u"4C6B1F0E-5E2A-4D0C-9A77-1F2E3D4C5B6A"_qs);
+
+    const Heard found = m_heard->answers().first();
+    QCOMPARE(found.kind, Heard::Kind::Found);
+    QCOMPARE(found.freshness, Freshness::Live);
+    QCOMPARE(found.call, serverCall(kUuidCrn));
+    QVERIFY(found.fetchedAt >= before.addMSecs(-1));
+    QVERIFY(found.fetchedAt <= QDateTime::currentDateTimeUtc());
+}
+
+void TestCallLookup::repeatSearchAnswersFromCacheFirst()
+{
+    waitUntilConnected();
+    m_lookup->find(u"1694023642.7"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    const Heard first = m_heard->answers().first();
+    QCOMPARE(first.freshness, Freshness::Live);
+
+    // By the other leg's id, this time.
+    m_heard->clear();
+    m_lookup->find(u"1694023642.8"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
+    const QList<Heard> answers = m_heard->answers();
+    QCOMPARE(answers.at(0).kind, Heard::Kind::Found);
+    QCOMPARE(answers.at(0).freshness, Freshness::Cached);
+    QCOMPARE(answers.at(0).call, serverCall(u"1694023642.7"_qs));
+    // The cached copy is the one fetched by the first search, and says so.
+    QCOMPARE(answers.at(0).fetchedAt, first.fetchedAt);
+    QCOMPARE(answers.at(1).kind, Heard::Kind::Found);
+    QCOMPARE(answers.at(1).freshness, Freshness::Live);
+    QCOMPARE(answers.at(1).call, serverCall(u"1694023642.7"_qs));
+    QVERIFY(answers.at(1).fetchedAt >= first.fetchedAt);
+}
+
+void TestCallLookup::showsTheCachedCopyWhenTheServerStops()
+{
+    waitUntilConnected();
+    m_lookup->find(u"PJSIP/agent-00000011"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    const QDateTime fetchedAt = m_heard->answers().first().fetchedAt;
+    QVERIFY(fetchedAt.isValid());
+
+    m_server->kill();
+    m_heard->clear();
+    m_lookup->find(kUuidCrn);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
+    const QList<Heard> answers = m_heard->answers();
+    QCOMPARE(answers.at(0).freshness, Freshness::Cached);
+    QCOMPARE(answers.at(1).kind, Heard::Kind::Found);
+    QCOMPARE(answers.at(1).freshness, Freshness::CachedOffline);
+    QCOMPARE(answers.at(1).call, serverCall(kUuidCrn));
+    QCOMPARE(answers.at(1).fetchedAt, fetchedAt);
+
+    QCOMPARE(m_lookup->serverState(), ServerState::Unreachable);
+    const QList<Heard> states = m_heard->states();
+    QCOMPARE(states.size(), 1);
+    QCOMPARE(states.first().state, ServerState::Unreachable);
+    QVERIFY2(states.first().text.contains(m_server->url().authority()),
+             qPrintable(states.first().text));
+}
+
+void TestCallLookup::failsWhenTheServerIsGoneAndTheCallIsNotCached()
+{
+    waitUntilConnected();
+    m_server->kill();
+    m_lookup->find(u"1694023642.7"_qs);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    const Heard failed = m_heard->answers().first();
+    QCOMPARE(failed.kind, Heard::Kind::Failed);
+    QCOMPARE(failed.text,
+             u"The server at "_qs + m_server->url().authority()
+                 + u" cannot be reached, and this call is not in the local cache."_qs);
+}
+
+void TestCallLookup::unknownCrnIsNotFound()
+{
+    waitUntilConnected();
+    m_lookup->find(u"1694023642.9"_qs);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    const Heard answer = m_heard->answers().first();
+    QCOMPARE(answer.kind, Heard::Kind::NotFound);
+    QCOMPARE(answer.text, u"1694023642.9"_qs);
+    QCOMPARE(m_lookup->serverState(), ServerState::Connected);
+}
+
+void TestCallLookup::prefixOfSeveralCallsOffersTheMatches()
+{
+    waitUntilConnected();
+    m_lookup->find(u"170000000"_qs);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    const Heard answer = m_heard->answers().first();
+    QCOMPARE(answer.kind, Heard::Kind::Matches);
+    QCOMPARE(answer.text, u"170000000"_qs);
+    // Newest first, as the server orders them.
+    QCOMPARE(answer.matches,
+             QList<CallSummary>({ serverCall(u"1700000003.1"_qs).summary,
+                                  serverCall(u"1700000002.1"_qs).summary,
+                                  serverCall(u"1700000001.1"_qs).summary }));
+}
+
+void TestCallLookup::prefixOfOneCallOpensIt()
+{
+    waitUntilConnected();
+    m_lookup->find(u"4C6B1F0E"_qs);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    const Heard answer = m_heard->answers().first();
+    QCOMPARE(answer.kind, Heard::Kind::Found);
+    QCOMPARE(answer.freshness, Freshness::Live);
+    QCOMPARE(answer.call, serverCall(kUuidCrn));
+}
+
+void TestCallLookup::emptyTextAsksForSomething()
+{
+    waitUntilConnected();
+    m_lookup->find(u" \u200B\u00A0\t"_qs);
+
+    QCOMPARE(m_heard->answers().size(), 1);
+    QCOMPARE(m_heard->answers().first().kind, Heard::Kind::Failed);
+    QCOMPARE(m_heard->answers().first().text, u"Type or paste a CRN, number, agent or queue."_qs);
+    QCOMPARE(m_heard->only(Heard::Kind::Started).first().text, QString());
+}
+
+void TestCallLookup::openTakesACrnFromTheList()
+{
+    waitUntilConnected();
+    m_lookup->open(u"1700000002.1"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    QCOMPARE(m_heard->answers().first().freshness, Freshness::Live);
+    QCOMPARE(m_heard->answers().first().call, serverCall(u"1700000002.1"_qs));
+    // The search field keeps what the supervisor searched for.
+    QVERIFY(m_heard->only(Heard::Kind::Started).isEmpty());
+
+    // A CRN from a list is taken as it is: no prefix search behind it.
+    m_heard->clear();
+    m_lookup->open(u"170000000"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    QCOMPARE(m_heard->answers().first().kind, Heard::Kind::NotFound);
+}
+
+void TestCallLookup::newerFindSupersedesOlder()
+{
+    waitUntilConnected();
+    m_lookup->find(u"1694023642.7"_qs);
+    m_lookup->find(u"170000000"_qs);
+    m_lookup->find(kUuidCrn);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    // A later request on the same server is answered after anything the dropped ones could
+    // still have produced.
+    m_lookup->find(u"1700000001.1"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
+
+    const QList<Heard> answers = m_heard->answers();
+    QCOMPARE(answers.at(0).call.crn(), kUuidCrn);
+    QCOMPARE(answers.at(1).call.crn(), u"1700000001.1"_qs);
+    QCOMPARE(m_heard->only(Heard::Kind::Started).size(), 4);
+}
+
+void TestCallLookup::reconnectsByItselfAfterTheServerReturns()
+{
+    waitUntilConnected();
+    const quint16 port = m_server->port();
+    m_server->kill();
+
+    // Any request notices; here the supervisor's next search.
+    m_lookup->find(u"1694023642.7"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->stateSequence(),
+                              QList<ServerState>({ ServerState::Unreachable }), kWaitMs);
+    const QString sentence = m_heard->states().first().text;
+    QVERIFY2(sentence.contains(u"tries again"_qs), qPrintable(sentence));
+
+    QString why;
+    QVERIFY2(m_server->start(port, &why), qPrintable(why));
+    QCOMPARE(m_server->port(), port);
+
+    // No find(), no checkServer(): the retry timer brings it back.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_heard->stateSequence(),
+        QList<ServerState>({ ServerState::Unreachable, ServerState::Connected }), kWaitMs);
+    QCOMPARE(m_lookup->serverState(), ServerState::Connected);
+}
+
+void TestCallLookup::passesOnADamagedCache()
+{
+    const QString path = m_dir.filePath(u"damaged/calls.sqlite"_qs);
+    QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
+    QFile garbage(path);
+    QVERIFY(garbage.open(QIODevice::WriteOnly));
+    garbage.write(QByteArray(4096, '\x5a'));
+    garbage.close();
+
+    // Made the way the console's main() makes them: the lookup right after the cache.
+    CallCache cache(path);
+    CallLookup lookup(m_client.get(), &cache);
+    QSignalSpy problems(&lookup, &CallLookup::cacheProblem);
+    QVERIFY(problems.wait(kWaitMs));
+    const QString sentence = problems.first().first().toString();
+    QVERIFY2(sentence.contains(u"calls.sqlite.corrupt-"_qs), qPrintable(sentence));
+
+    // And the call is still found, and cached in the fresh file.
+    lookup.find(u"1694023642.7"_qs);
+    QSignalSpy found(&lookup, &CallLookup::callFound);
+    QVERIFY(found.wait(kWaitMs));
+    QCOMPARE(found.first().at(1).value<Freshness>(), Freshness::Live);
+}
+
+QTEST_GUILESS_MAIN(TestCallLookup)
+#include "tst_calllookup.moc"
