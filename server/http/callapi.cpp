@@ -1,0 +1,380 @@
+#include "callapi.h"
+
+#include "logging.h"
+#include "store/callstore.h"
+#include "json/calljson.h"
+
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <algorithm>
+#include <optional>
+
+namespace {
+
+using Method = QHttpServerRequest::Method;
+using StatusCode = CallApi::StatusCode;
+
+constexpr QHttpServerRequest::Methods kReadMethods = { Method::Get, Method::Head };
+const QByteArray kAllow = QByteArrayLiteral("GET, HEAD");
+
+const QString kHealthPath = u"/api/v1/health"_qs;
+const QString kCallsPath = u"/api/v1/calls"_qs;
+const QString kCallPrefix = u"/api/v1/calls/"_qs;
+
+// What a CRN in a message may show at most, so that a pasted page of text is not echoed back.
+constexpr qsizetype kMaxEchoedLength = 120;
+
+QByteArray compactJson(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+CallApi::Response errorResponse(StatusCode status, const QString &code, const QString &message)
+{
+    return { status, compactJson(CallJson::errorJson(code, message)), {} };
+}
+
+CallApi::Response badRequest(const QString &message)
+{
+    return errorResponse(StatusCode::BadRequest, u"bad_request"_qs, message);
+}
+
+QString echoed(QStringView text)
+{
+    if (text.size() <= kMaxEchoedLength)
+        return text.toString();
+    return text.left(kMaxEchoedLength).toString() + QChar(0x2026);
+}
+
+// All values of a request header, joined as HTTP allows, matching the name in any case.
+QByteArray headerValue(const QHttpServerRequest &request, QByteArrayView name)
+{
+    QByteArrayList values;
+    const auto headers = request.headers();
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            values.append(value);
+    }
+    return values.join(", ");
+}
+
+// If-None-Match uses the weak comparison (RFC 9110, 13.1.2): W/"x" matches "x".
+bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)
+{
+    const QByteArrayList candidates = ifNoneMatch.split(',');
+    for (QByteArray candidate : candidates) {
+        candidate = candidate.trimmed();
+        if (candidate == "*")
+            return true;
+        if (candidate.startsWith("W/"))
+            candidate.remove(0, 2);
+        if (candidate == etag)
+            return true;
+    }
+    return false;
+}
+
+QByteArray methodName(Method method)
+{
+    switch (method) {
+    case Method::Get:
+        return "GET";
+    case Method::Put:
+        return "PUT";
+    case Method::Delete:
+        return "DELETE";
+    case Method::Post:
+        return "POST";
+    case Method::Head:
+        return "HEAD";
+    case Method::Options:
+        return "OPTIONS";
+    case Method::Patch:
+        return "PATCH";
+    case Method::Connect:
+        return "CONNECT";
+    case Method::Trace:
+        return "TRACE";
+    default:
+        return "UNKNOWN";
+    }
+}
+
+// One query parameter. Leaving it out and sending it empty are the same; sending it twice is a
+// mistake the caller should hear about rather than have one of the values picked for them.
+std::optional<QString> parameter(const QUrlQuery &query, const QString &name, QString *error)
+{
+    const QStringList values = query.allQueryItemValues(name, QUrl::FullyDecoded);
+    if (values.size() > 1) {
+        *error = QStringLiteral("The parameter \"%1\" is given more than once.").arg(name);
+        return std::nullopt;
+    }
+    return values.isEmpty() ? QString() : values.constFirst();
+}
+
+std::optional<Timestamp> timeParameter(const QUrlQuery &query, const QString &name, QString *error)
+{
+    const std::optional<QString> text = parameter(query, name, error);
+    if (!text)
+        return std::nullopt;
+    if (text->isEmpty())
+        return Timestamp();
+
+    const std::optional<Timestamp> time = Timestamp::parseIso(*text);
+    if (!time) {
+        *error = QStringLiteral("The parameter \"%1\" must be an ISO 8601 time such as "
+                                "2023-09-06T18:07:22Z.")
+                     .arg(name);
+    }
+    return time;
+}
+
+std::optional<int> limitParameter(const QUrlQuery &query, QString *error)
+{
+    const QString name = u"limit"_qs;
+    const std::optional<QString> text = parameter(query, name, error);
+    if (!text)
+        return std::nullopt;
+    if (text->isEmpty())
+        return SearchQuery().limit;
+
+    // Digits only: toInt() would also take "+5", " 5" and "0x5".
+    const bool digitsOnly = text->size() <= 9
+        && std::all_of(text->cbegin(), text->cend(),
+                       [](QChar c) { return c >= u'0' && c <= u'9'; });
+    const int limit = digitsOnly ? text->toInt() : 0;
+    if (limit < 1 || limit > CallStore::kMaxSearchLimit) {
+        *error = QStringLiteral("The parameter \"limit\" must be a whole number from 1 to %1.")
+                     .arg(CallStore::kMaxSearchLimit);
+        return std::nullopt;
+    }
+    return limit;
+}
+
+std::optional<SearchQuery> searchQueryFrom(const QUrlQuery &query, QString *error)
+{
+    // Each reader sets *error; the first bad parameter is the one named.
+    const std::optional<QString> text = parameter(query, u"q"_qs, error);
+    if (!text)
+        return std::nullopt;
+    const std::optional<Timestamp> from = timeParameter(query, u"from"_qs, error);
+    if (!from)
+        return std::nullopt;
+    const std::optional<Timestamp> to = timeParameter(query, u"to"_qs, error);
+    if (!to)
+        return std::nullopt;
+    const std::optional<int> limit = limitParameter(query, error);
+    if (!limit)
+        return std::nullopt;
+    const std::optional<QString> cursor = parameter(query, u"cursor"_qs, error);
+    if (!cursor)
+        return std::nullopt;
+
+    if (from->isValid() && to->isValid() && *to <= *from) {
+        *error = u"The parameter \"to\" must be a later time than \"from\"."_qs;
+        return std::nullopt;
+    }
+
+    SearchQuery search;
+    search.text = *text;
+    search.from = *from;
+    search.to = *to;
+    search.limit = *limit;
+    search.cursor = *cursor;
+    return search;
+}
+
+// The query string can hold a phone number, and so can the {crn} of a call path when a
+// supervisor pastes a number where a CRN belongs; neither goes to the log.
+QString loggablePath(const QUrl &url)
+{
+    const QString path = url.path(QUrl::FullyEncoded);
+    if (path.startsWith(kCallPrefix) && path.size() > kCallPrefix.size())
+        return kCallPrefix + u"{crn}"_qs;
+    return path;
+}
+
+bool isKnownPath(const QString &path)
+{
+    return path == kHealthPath || path == kCallsPath
+        || (path.startsWith(kCallPrefix) && path.size() > kCallPrefix.size());
+}
+
+} // namespace
+
+QByteArray CallApi::Response::header(const QByteArray &name) const
+{
+    for (const Header &header : headers) {
+        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
+            return header.second;
+    }
+    return {};
+}
+
+CallApi::CallApi(CallStore *store, const QString &version)
+    : m_store(store)
+    , m_version(version)
+{ }
+
+void CallApi::registerRoutes(QHttpServer *server)
+{
+    // Qt's QString argument stops at '/', and it matches the path after percent-decoding, so a
+    // leg id that is a channel name ("PJSIP/8001-00000001", sent as "PJSIP%2F8001-00000001")
+    // would never reach the handler. This route is the only one with an argument.
+    server->router()->addConverter(QMetaType::fromType<QString>(), u"[\\s\\S]+"_qs);
+
+    server->route(kHealthPath, kReadMethods,
+                  [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                      QElapsedTimer timer;
+                      timer.start();
+                      respond(request, responder, health(), timer);
+                  });
+
+    server->route(kCallsPath, kReadMethods,
+                  [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                      QElapsedTimer timer;
+                      timer.start();
+                      respond(request, responder, search(request.query()), timer);
+                  });
+
+    server->route(kCallPrefix + u"<arg>"_qs, kReadMethods,
+                  [this](const QString &crn, const QHttpServerRequest &request,
+                         QHttpServerResponder &&responder) {
+                      QElapsedTimer timer;
+                      timer.start();
+                      const Response response = call(crn, headerValue(request, "If-None-Match"));
+                      respond(request, responder, response, timer);
+                  });
+
+    server->setMissingHandler(
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            QElapsedTimer timer;
+            timer.start();
+            respond(request, responder, missing(request), timer);
+        });
+}
+
+CallApi::Response CallApi::health()
+{
+    const qint64 count = m_store->callCount();
+    // callCount() leaves errorString() as it was, so it has no reason to add.
+    if (count < 0)
+        return unavailable(u"count the calls"_qs, {});
+
+    const QJsonObject body { { u"status"_qs, u"ok"_qs },
+                             { u"version"_qs, m_version },
+                             { u"calls"_qs, count } };
+    return { StatusCode::Ok, compactJson(body), {} };
+}
+
+CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNoneMatch)
+{
+    const std::optional<Call> call = m_store->findCall(crnOrLegId);
+    if (!call) {
+        // findCall() answers "no" both for an unknown id and for a database that failed.
+        if (m_store->callCount() < 0)
+            return unavailable(u"look up the call"_qs, m_store->errorString());
+        if (!m_store->resolveCrn(crnOrLegId).isEmpty())
+            return unavailable(u"read the stored call"_qs, m_store->errorString());
+        return errorResponse(
+            StatusCode::NotFound, u"not_found"_qs,
+            QStringLiteral("No call has the CRN or leg id \"%1\".").arg(echoed(crnOrLegId)));
+    }
+
+    const QByteArray body = compactJson(CallJson::toJson(*call));
+    const QByteArray etag
+        = '"' + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(32) + '"';
+    const QList<Header> headers { { "ETag", etag }, { "Cache-Control", "no-cache" } };
+    if (!ifNoneMatch.isEmpty() && etagMatches(ifNoneMatch, etag))
+        return { StatusCode::NotModified, {}, headers };
+    return { StatusCode::Ok, body, headers };
+}
+
+CallApi::Response CallApi::search(const QUrlQuery &query)
+{
+    QString error;
+    const std::optional<SearchQuery> search = searchQueryFrom(query, &error);
+    if (!search)
+        return badRequest(error);
+
+    CallStore::SearchError searchError = CallStore::SearchError::None;
+    const SearchPage page = m_store->search(*search, &searchError);
+    switch (searchError) {
+    case CallStore::SearchError::None:
+        break;
+    case CallStore::SearchError::BadCursor:
+        return badRequest(u"The parameter \"cursor\" is not one this server gave out; "
+                          "start again without it."_qs);
+    case CallStore::SearchError::Database:
+        return unavailable(u"search the calls"_qs, m_store->errorString());
+    }
+
+    QJsonArray calls;
+    for (const CallSummary &summary : page.calls)
+        calls.append(CallJson::toJson(summary));
+    const QJsonObject body { { u"calls"_qs, calls },
+                             { u"next_cursor"_qs,
+                               page.nextCursor.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                         : QJsonValue(page.nextCursor) } };
+    return { StatusCode::Ok, compactJson(body), {} };
+}
+
+CallApi::Response CallApi::missing(const QHttpServerRequest &request) const
+{
+    const QString path = request.url().path();
+    const bool readMethod = request.method() == Method::Get || request.method() == Method::Head;
+    if (!readMethod && isKnownPath(path)) {
+        const QString message = request.method() == Method::Unknown
+            ? u"This path answers only GET and HEAD."_qs
+            : QStringLiteral("This path answers only GET and HEAD, not %1.")
+                  .arg(QString::fromLatin1(methodName(request.method())));
+        Response response
+            = errorResponse(StatusCode::MethodNotAllowed, u"method_not_allowed"_qs, message);
+        response.headers.append({ "Allow", kAllow });
+        return response;
+    }
+    return errorResponse(StatusCode::NotFound, u"not_found"_qs,
+                         QStringLiteral("Nothing is at the path \"%1\".")
+                             .arg(echoed(request.url().path(QUrl::FullyEncoded))));
+}
+
+CallApi::Response CallApi::unavailable(const QString &what, const QString &why) const
+{
+    // The log gets the database's own words; the client gets a sentence without them.
+    QString line = u"Cannot "_qs + what + u" because the call database failed"_qs;
+    if (!why.isEmpty())
+        line += u": "_qs + why;
+    qCWarning(lcServer).noquote() << line;
+    return errorResponse(StatusCode::ServiceUnavailable, u"unavailable"_qs,
+                         u"The call database cannot be read right now. Try again in a moment."_qs);
+}
+
+void CallApi::respond(const QHttpServerRequest &request, QHttpServerResponder &responder,
+                      const Response &response, const QElapsedTimer &timer) const
+{
+    // HEAD gets the headers GET would get, Content-Length included, and no body; a 304 has
+    // neither a body nor a length.
+    const bool notModified = response.status == StatusCode::NotModified;
+    responder.writeStatusLine(response.status);
+    if (!notModified) {
+        responder.writeHeader("Content-Type", "application/json");
+        responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
+    }
+    for (const Header &header : response.headers)
+        responder.writeHeader(header.first, header.second);
+    const bool withBody = request.method() != Method::Head && !notModified;
+    responder.writeBody(withBody ? response.body : QByteArray());
+
+    qCInfo(lcServer).noquote() << methodName(request.method()) << loggablePath(request.url())
+                               << int(response.status)
+                               << QString::number(double(timer.nsecsElapsed()) / 1e6, 'f', 1)
+                               << "ms";
+}
