@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QDate>
+#include <QString>
+
+class QIODevice;
+
+// Writes one synthetic contact-center day in the formats a real Asterisk 12+ writes: CEL rows as
+// cel_custom's Master.csv mapping writes them, and the flat /var/log/asterisk/queue_log.
+//
+// The day is seeded: the same options give byte-identical files. Calls are generated one at a
+// time in order of arrival and their rows wait in a small time-ordered heap until no later call
+// can write anything earlier, so both files come out in time order, as Asterisk writes them, and
+// memory grows with the number of calls in progress, not with the number of calls in the day.
+//
+// Errors (a file that cannot be created or written) are reported by a false return and
+// errorString(). Not thread-safe; use one instance per thread. Used by `crn-server generate`,
+// the tests and the benchmarks.
+class DayGenerator
+{
+public:
+    struct Options
+    {
+        qint64 calls = 1000;
+        quint64 seed = 1;
+        // A fixed default keeps "same seed, same calls" byte-identical from one day to the next.
+        QDate date = QDate(2024, 6, 11);
+    };
+
+    struct Totals
+    {
+        qint64 calls = 0;
+        qint64 celEvents = 0;
+        qint64 queueLogRows = 0;
+    };
+
+    explicit DayGenerator(const Options &options);
+
+    // Writes DIRECTORY/cel/Master.csv and DIRECTORY/queue_log, creating the folders. A file is
+    // replaced only when it was written completely.
+    bool writeToDirectory(const QString &directory);
+
+    // Writes the two streams to devices that are already open for writing.
+    bool write(QIODevice &cel, QIODevice &queueLog);
+
+    const Totals &totals() const { return m_totals; }
+    QString errorString() const { return m_errorString; }
+
+private:
+    Options m_options;
+    Totals m_totals;
+    QString m_errorString;
+};
