@@ -236,6 +236,93 @@ bool CallStore::saveCalls(const QList<Call> &calls)
     return db.commit() || fail(u"Cannot save calls"_qs, db.lastError().text());
 }
 
+PreparedCall CallStore::prepareCall(const Call &call)
+{
+    PreparedCall prepared;
+    prepared.crn = call.crn();
+    prepared.crnKey = CrnText::normalized(call.crn());
+    prepared.startUs = call.summary.start.microseconds();
+    prepared.summary = QString::fromUtf8(
+        QJsonDocument(CallJson::toJson(call.summary)).toJson(QJsonDocument::Compact));
+    prepared.document
+        = QString::fromUtf8(QJsonDocument(CallJson::toJson(call)).toJson(QJsonDocument::Compact));
+    for (const auto &[kind, key] : searchKeys(call)) {
+        if (!key.isEmpty())
+            prepared.keys.append({ kind, key });
+    }
+    return prepared;
+}
+
+bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls)
+{
+    QSqlDatabase db = database();
+    if (!db.transaction())
+        return fail(u"Cannot save calls"_qs, db.lastError().text());
+
+    // The same statements as saveCalls.
+    QSqlQuery deleteKeys(db);
+    deleteKeys.prepare(u"DELETE FROM call_keys WHERE crn = ?"_qs);
+    QSqlQuery upsert(db);
+    upsert.prepare(u"INSERT INTO calls (crn, crn_key, start_us, summary, document)"
+                   " VALUES (?, ?, ?, ?, ?)"
+                   " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
+                   " start_us = excluded.start_us, summary = excluded.summary,"
+                   " document = excluded.document"_qs);
+    QSqlQuery insertKey(db);
+    insertKey.prepare(u"INSERT OR IGNORE INTO call_keys (key, kind, crn) VALUES (?, ?, ?)"_qs);
+
+    for (const PreparedCall &call : calls) {
+        deleteKeys.addBindValue(call.crn);
+        upsert.addBindValue(call.crn);
+        upsert.addBindValue(call.crnKey);
+        upsert.addBindValue(call.startUs);
+        upsert.addBindValue(call.summary);
+        upsert.addBindValue(call.document);
+        if (!deleteKeys.exec() || !upsert.exec()) {
+            const QString why = deleteKeys.lastError().isValid() ? deleteKeys.lastError().text()
+                                                                 : upsert.lastError().text();
+            db.rollback();
+            return fail(QStringLiteral("Cannot save call %1").arg(call.crn), why);
+        }
+        for (const auto &[kind, key] : call.keys) {
+            insertKey.addBindValue(key);
+            insertKey.addBindValue(kind);
+            insertKey.addBindValue(call.crn);
+            if (!insertKey.exec()) {
+                const QString why = insertKey.lastError().text();
+                db.rollback();
+                return fail(QStringLiteral("Cannot index call %1").arg(call.crn), why);
+            }
+        }
+    }
+    return db.commit() || fail(u"Cannot save calls"_qs, db.lastError().text());
+}
+
+bool CallStore::removeCalls(const QStringList &crns)
+{
+    QSqlDatabase db = database();
+    if (!db.transaction())
+        return fail(u"Cannot remove calls"_qs, db.lastError().text());
+
+    // call_keys rows go with their call (ON DELETE CASCADE); deleted here too, so that a
+    // connection without foreign keys on leaves nothing behind.
+    QSqlQuery deleteKeys(db);
+    deleteKeys.prepare(u"DELETE FROM call_keys WHERE crn = ?"_qs);
+    QSqlQuery deleteCall(db);
+    deleteCall.prepare(u"DELETE FROM calls WHERE crn = ?"_qs);
+    for (const QString &crn : crns) {
+        deleteKeys.addBindValue(crn);
+        deleteCall.addBindValue(crn);
+        if (!deleteKeys.exec() || !deleteCall.exec()) {
+            const QString why = deleteKeys.lastError().isValid() ? deleteKeys.lastError().text()
+                                                                 : deleteCall.lastError().text();
+            db.rollback();
+            return fail(QStringLiteral("Cannot remove call %1").arg(crn), why);
+        }
+    }
+    return db.commit() || fail(u"Cannot remove calls"_qs, db.lastError().text());
+}
+
 QString CallStore::resolveCrn(QStringView crnOrLegId)
 {
     const QString key = CrnText::normalized(crnOrLegId);

@@ -25,6 +25,19 @@ struct SearchPage
     QString nextCursor; // empty on the last page
 };
 
+// A call turned into what the store writes: its JSON and the keys it can be found by.
+// CallStore::prepareCall builds it without touching the database, so the importer can prepare
+// calls on worker threads and save them on the store's thread.
+struct PreparedCall
+{
+    QString crn;
+    QString crnKey;
+    qint64 startUs = 0;
+    QString summary; // JSON
+    QString document; // JSON
+    QList<std::pair<QString, QString>> keys; // (kind, normalized key)
+};
+
 // The server's call database: one row per call with its whole JSON document, plus the keys a
 // call can be found by (its CRN, every leg id, numbers, agents, queues).
 //
@@ -46,6 +59,13 @@ public:
 
     // Inserts or replaces the calls and all their search keys in one transaction.
     bool saveCalls(const QList<Call> &calls);
+    // Pure and thread-safe: the rows saveCalls would write for this call.
+    static PreparedCall prepareCall(const Call &call);
+    // saveCalls for calls prepared elsewhere, in one transaction.
+    bool savePreparedCalls(const QList<PreparedCall> &calls);
+    // Deletes these calls and their search keys in one transaction; unknown CRNs are ignored.
+    // The importer uses it when a call turns out to be part of an older one.
+    bool removeCalls(const QStringList &crns);
 
     // Finds a call by its CRN or by any of its legs' ids, in any of the forms CrnText folds.
     std::optional<Call> findCall(QStringView crnOrLegId);

@@ -1,0 +1,444 @@
+#include "eventstore.h"
+
+#include "callstore.h"
+#include "logging.h"
+
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QVariant>
+
+#include <sqlite3.h>
+
+// A prepared statement that binds the caller's bytes without copying them: every bound view
+// must stay alive until the statement is stepped and reset, which all callers here do at once.
+class EventStore::Statement
+{
+public:
+    ~Statement() { sqlite3_finalize(m_statement); }
+
+    bool prepare(sqlite3 *db, const char *sql)
+    {
+        return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr)
+            == SQLITE_OK;
+    }
+
+    void bind(int index, QByteArrayView text)
+    {
+        sqlite3_bind_text(m_statement, index, text.isNull() ? "" : text.data(), int(text.size()),
+                          SQLITE_STATIC);
+    }
+    void bindBlob(int index, QByteArrayView bytes)
+    {
+        sqlite3_bind_blob(m_statement, index, bytes.isNull() ? "" : bytes.data(), int(bytes.size()),
+                          SQLITE_STATIC);
+    }
+    void bind(int index, qint64 value) { sqlite3_bind_int64(m_statement, index, value); }
+
+    int step() { return sqlite3_step(m_statement); }
+    void reset()
+    {
+        sqlite3_reset(m_statement);
+        sqlite3_clear_bindings(m_statement);
+    }
+
+    qint64 integer(int column) const { return sqlite3_column_int64(m_statement, column); }
+    QString text(int column) const
+    {
+        return QString::fromUtf8(
+            reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column)),
+            sqlite3_column_bytes(m_statement, column));
+    }
+    QByteArray blob(int column) const
+    {
+        const void *data = sqlite3_column_blob(m_statement, column);
+        return QByteArray(static_cast<const char *>(data),
+                          sqlite3_column_bytes(m_statement, column));
+    }
+
+private:
+    sqlite3_stmt *m_statement = nullptr;
+};
+
+namespace {
+
+sqlite3 *rawHandle(const QSqlDatabase &db)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
+QByteArray utf8(const QString &text)
+{
+    return text.toUtf8();
+}
+
+} // namespace
+
+EventStore::EventStore(sqlite3 *db)
+    : m_db(db)
+{ }
+
+EventStore::~EventStore()
+{
+    if (m_inBatch)
+        rollbackBatch();
+}
+
+std::unique_ptr<EventStore> EventStore::open(CallStore &calls, QString *error)
+{
+    sqlite3 *db = rawHandle(calls.database());
+    if (!db) {
+        if (error)
+            *error = u"The call database is not an open SQLite database"_qs;
+        return nullptr;
+    }
+
+    std::unique_ptr<EventStore> store(new EventStore(db));
+    const char *const schema[] = {
+        "CREATE TABLE IF NOT EXISTS import_records ("
+        "  grp TEXT NOT NULL, fp INTEGER NOT NULL, format INTEGER NOT NULL,"
+        "  time_us INTEGER NOT NULL, origin TEXT NOT NULL, fields BLOB NOT NULL,"
+        "  PRIMARY KEY (grp, fp)) STRICT, WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS import_links ("
+        "  leg TEXT NOT NULL, grp TEXT NOT NULL, by_name INTEGER NOT NULL,"
+        "  first_us INTEGER NOT NULL, last_us INTEGER NOT NULL,"
+        "  PRIMARY KEY (leg, grp)) STRICT, WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS import_links_by_grp ON import_links (grp, by_name)",
+        "CREATE TABLE IF NOT EXISTS import_groups ("
+        "  grp TEXT PRIMARY KEY, strong INTEGER NOT NULL, first_us INTEGER NOT NULL)"
+        "  STRICT, WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS import_agent_events ("
+        "  agent TEXT NOT NULL, scope TEXT NOT NULL, time_us INTEGER NOT NULL,"
+        "  fp INTEGER NOT NULL, origin TEXT NOT NULL, fields BLOB NOT NULL,"
+        "  PRIMARY KEY (agent, scope, time_us, fp)) STRICT, WITHOUT ROWID",
+        "CREATE TEMP TABLE IF NOT EXISTS import_wanted (grp TEXT PRIMARY KEY) WITHOUT ROWID",
+        // A bigger page cache than the default 2 MiB keeps the key inserts of a large import
+        // in memory; it is a fixed ceiling, so memory stays flat in the file's size.
+        "PRAGMA cache_size = -32768",
+    };
+    for (const char *statement : schema) {
+        if (!store->exec(statement)) {
+            if (error)
+                *error = store->errorString();
+            return nullptr;
+        }
+    }
+    if (!store->prepareAll()) {
+        if (error)
+            *error = store->errorString();
+        return nullptr;
+    }
+    return store;
+}
+
+bool EventStore::fail(const QString &what)
+{
+    m_errorString = what + u": "_qs + QString::fromUtf8(sqlite3_errmsg(m_db));
+    qCWarning(lcStore).noquote() << m_errorString;
+    return false;
+}
+
+bool EventStore::exec(const char *sql)
+{
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+        return fail(u"Cannot prepare the import tables"_qs);
+    return true;
+}
+
+bool EventStore::prepareAll()
+{
+    const std::pair<std::unique_ptr<Statement> *, const char *> statements[] = {
+        { &m_insertRecord,
+          "INSERT OR IGNORE INTO import_records (grp, fp, format, time_us, origin, fields)"
+          " VALUES (?, ?, ?, ?, ?, ?)" },
+        { &m_upsertLink,
+          "INSERT INTO import_links (leg, grp, by_name, first_us, last_us) VALUES (?, ?, ?, ?, ?)"
+          " ON CONFLICT (leg, grp) DO UPDATE SET first_us = min(first_us, excluded.first_us),"
+          " last_us = max(last_us, excluded.last_us)" },
+        { &m_upsertGroup,
+          "INSERT INTO import_groups (grp, strong, first_us) VALUES (?, ?, ?)"
+          " ON CONFLICT (grp) DO UPDATE SET strong = max(strong, excluded.strong),"
+          " first_us = min(first_us, excluded.first_us)" },
+        { &m_insertAgentEvent,
+          "INSERT OR IGNORE INTO import_agent_events (agent, scope, time_us, fp, origin, fields)"
+          " VALUES (?, ?, ?, ?, ?, ?)" },
+        { &m_selectRecords,
+          "SELECT format, time_us, origin, fields FROM import_records WHERE grp = ?" },
+        { &m_selectGroup, "SELECT strong, first_us FROM import_groups WHERE grp = ?" },
+        { &m_selectOverlaps,
+          "SELECT DISTINCT mine.leg, theirs.grp FROM import_links mine"
+          " JOIN import_links theirs ON theirs.leg = mine.leg AND theirs.grp <> mine.grp"
+          "  AND theirs.by_name = 1"
+          "  AND theirs.first_us <= mine.last_us + 1000000"
+          "  AND theirs.last_us + 1000000 >= mine.first_us"
+          " WHERE mine.grp = ? AND mine.by_name = 1" },
+        { &m_selectAgentEvents,
+          "SELECT time_us, origin, fields FROM import_agent_events"
+          " WHERE agent = ? AND scope = ? AND time_us BETWEEN ? AND ? ORDER BY time_us" },
+    };
+    for (const auto &[slot, sql] : statements) {
+        *slot = std::make_unique<Statement>();
+        if (!(*slot)->prepare(m_db, sql))
+            return fail(u"Cannot prepare the import statements"_qs);
+    }
+    return true;
+}
+
+bool EventStore::beginBatch()
+{
+    if (!exec("BEGIN"))
+        return false;
+    m_inBatch = true;
+    return true;
+}
+
+bool EventStore::commitBatch()
+{
+    if (!flushNotes()) {
+        rollbackBatch();
+        return false;
+    }
+    if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        fail(u"Cannot commit imported records"_qs);
+        rollbackBatch();
+        return false;
+    }
+    m_inBatch = false;
+    return true;
+}
+
+void EventStore::rollbackBatch()
+{
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    m_links.clear();
+    m_groups.clear();
+    m_lastLink = nullptr;
+    m_lastGroup = nullptr;
+    m_inBatch = false;
+}
+
+EventStore::Added EventStore::addRecord(int format, QByteArrayView group, qint64 fingerprint,
+                                        qint64 timeUs, QByteArrayView origin, QByteArrayView fields)
+{
+    Statement &insert = *m_insertRecord;
+    insert.bind(1, group);
+    insert.bind(2, fingerprint);
+    insert.bind(3, qint64(format));
+    insert.bind(4, timeUs);
+    insert.bind(5, origin);
+    insert.bindBlob(6, fields);
+    const int result = insert.step();
+    insert.reset();
+    if (result != SQLITE_DONE) {
+        fail(u"Cannot store a record"_qs);
+        return Added::Failed;
+    }
+    return sqlite3_changes(m_db) > 0 ? Added::New : Added::Known;
+}
+
+void EventStore::noteGroup(QByteArrayView group, bool strong, qint64 timeUs)
+{
+    // Rows of one call come together: most notes repeat the previous one.
+    if (m_lastGroup && group == m_lastGroupKey) {
+        m_lastGroup->strong = m_lastGroup->strong || strong;
+        m_lastGroup->firstUs = std::min(m_lastGroup->firstUs, timeUs);
+        return;
+    }
+    m_keyScratch.resize(0);
+    m_keyScratch.append(group);
+    auto found = m_groups.find(m_keyScratch);
+    if (found == m_groups.end()) {
+        found = m_groups.insert(m_keyScratch, { strong, timeUs });
+    } else {
+        found->strong = found->strong || strong;
+        found->firstUs = std::min(found->firstUs, timeUs);
+    }
+    m_lastGroup = &found.value();
+    m_lastGroupKey = found.key();
+}
+
+void EventStore::noteLink(QByteArrayView leg, QByteArrayView group, bool byName, qint64 timeUs)
+{
+    const QByteArrayView last(m_lastLinkKey);
+    if (m_lastLink && last.size() == leg.size() + 1 + group.size() && last.startsWith(leg)
+        && last.endsWith(group)) {
+        m_lastLink->firstUs = std::min(m_lastLink->firstUs, timeUs);
+        m_lastLink->lastUs = std::max(m_lastLink->lastUs, timeUs);
+        return;
+    }
+    m_keyScratch.resize(0);
+    m_keyScratch.append(leg).append('\n').append(group);
+    auto found = m_links.find(m_keyScratch);
+    if (found == m_links.end()) {
+        found = m_links.insert(m_keyScratch, { byName, timeUs, timeUs });
+    } else {
+        found->firstUs = std::min(found->firstUs, timeUs);
+        found->lastUs = std::max(found->lastUs, timeUs);
+    }
+    m_lastLink = &found.value();
+    m_lastLinkKey = found.key();
+}
+
+bool EventStore::flushNotes()
+{
+    Statement &link = *m_upsertLink;
+    for (auto it = m_links.cbegin(); it != m_links.cend(); ++it) {
+        const QByteArrayView key(it.key());
+        const qsizetype newline = key.indexOf('\n');
+        link.bind(1, key.first(newline));
+        link.bind(2, key.sliced(newline + 1));
+        link.bind(3, qint64(it->byName ? 1 : 0));
+        link.bind(4, it->firstUs);
+        link.bind(5, it->lastUs);
+        const int result = link.step();
+        link.reset();
+        if (result != SQLITE_DONE)
+            return fail(u"Cannot store a leg of a call"_qs);
+    }
+    m_links.clear();
+    m_lastLink = nullptr;
+
+    Statement &group = *m_upsertGroup;
+    for (auto it = m_groups.cbegin(); it != m_groups.cend(); ++it) {
+        group.bind(1, QByteArrayView(it.key()));
+        group.bind(2, qint64(it->strong ? 1 : 0));
+        group.bind(3, it->firstUs);
+        const int result = group.step();
+        group.reset();
+        if (result != SQLITE_DONE)
+            return fail(u"Cannot store a call group"_qs);
+    }
+    m_groups.clear();
+    m_lastGroup = nullptr;
+    return true;
+}
+
+EventStore::Added EventStore::addAgentEvent(QByteArrayView agent, QByteArrayView scope,
+                                            qint64 timeUs, qint64 fingerprint,
+                                            QByteArrayView origin, QByteArrayView fields)
+{
+    Statement &insert = *m_insertAgentEvent;
+    insert.bind(1, agent);
+    insert.bind(2, scope);
+    insert.bind(3, timeUs);
+    insert.bind(4, fingerprint);
+    insert.bind(5, origin);
+    insert.bindBlob(6, fields);
+    const int result = insert.step();
+    insert.reset();
+    if (result != SQLITE_DONE) {
+        fail(u"Cannot store an agent event"_qs);
+        return Added::Failed;
+    }
+    return sqlite3_changes(m_db) > 0 ? Added::New : Added::Known;
+}
+
+std::optional<QList<std::pair<QString, QString>>>
+EventStore::groupsSharingLegs(const QSet<QString> &groups)
+{
+    if (!exec("BEGIN") || !exec("DELETE FROM temp.import_wanted"))
+        return std::nullopt;
+
+    Statement want;
+    if (!want.prepare(m_db, "INSERT OR IGNORE INTO temp.import_wanted (grp) VALUES (?)")) {
+        fail(u"Cannot look up shared legs"_qs);
+        exec("ROLLBACK");
+        return std::nullopt;
+    }
+    for (const QString &group : groups) {
+        const QByteArray bytes = utf8(group);
+        want.bind(1, bytes);
+        const int result = want.step();
+        want.reset();
+        if (result != SQLITE_DONE) {
+            fail(u"Cannot look up shared legs"_qs);
+            exec("ROLLBACK");
+            return std::nullopt;
+        }
+    }
+
+    QList<std::pair<QString, QString>> pairs;
+    Statement select;
+    if (!select.prepare(m_db,
+                        "SELECT DISTINCT mine.grp, theirs.grp FROM temp.import_wanted w"
+                        " JOIN import_links mine ON mine.grp = w.grp AND mine.by_name = 0"
+                        " JOIN import_links theirs ON theirs.leg = mine.leg"
+                        "  AND theirs.by_name = 0 AND theirs.grp <> mine.grp")) {
+        fail(u"Cannot look up shared legs"_qs);
+        exec("ROLLBACK");
+        return std::nullopt;
+    }
+    int result = SQLITE_ROW;
+    while ((result = select.step()) == SQLITE_ROW)
+        pairs.append({ select.text(0), select.text(1) });
+    select.reset();
+    if (result != SQLITE_DONE) {
+        fail(u"Cannot look up shared legs"_qs);
+        exec("ROLLBACK");
+        return std::nullopt;
+    }
+    exec("DELETE FROM temp.import_wanted");
+    if (!exec("COMMIT"))
+        return std::nullopt;
+    return pairs;
+}
+
+std::optional<EventStore::GroupInfo> EventStore::group(const QString &group)
+{
+    const QByteArray key = utf8(group);
+    Statement &select = *m_selectGroup;
+    select.bind(1, key);
+    std::optional<GroupInfo> info;
+    if (select.step() == SQLITE_ROW)
+        info = GroupInfo { select.integer(0) != 0, select.integer(1) };
+    select.reset();
+    return info;
+}
+
+bool EventStore::records(const QString &group, QList<StoredRecord> &out)
+{
+    const QByteArray key = utf8(group);
+    Statement &select = *m_selectRecords;
+    select.bind(1, key);
+    int result = SQLITE_ROW;
+    while ((result = select.step()) == SQLITE_ROW) {
+        out.append(
+            { int(select.integer(0)), group, select.integer(1), select.text(2), select.blob(3) });
+    }
+    select.reset();
+    if (result != SQLITE_DONE)
+        return fail(u"Cannot read the records of a call"_qs);
+    return true;
+}
+
+QList<EventStore::NameOverlap> EventStore::nameOverlaps(const QString &group)
+{
+    const QByteArray key = utf8(group);
+    Statement &select = *m_selectOverlaps;
+    select.bind(1, key);
+    QList<NameOverlap> overlaps;
+    while (select.step() == SQLITE_ROW)
+        overlaps.append({ select.text(0), select.text(1) });
+    select.reset();
+    return overlaps;
+}
+
+QList<StoredRecord> EventStore::agentEvents(const QString &agent, const QString &scope,
+                                            qint64 fromUs, qint64 toUs)
+{
+    const QByteArray agentKey = utf8(agent);
+    const QByteArray scopeKey = utf8(scope);
+    Statement &select = *m_selectAgentEvents;
+    select.bind(1, agentKey);
+    select.bind(2, scopeKey);
+    select.bind(3, fromUs);
+    select.bind(4, toUs);
+    QList<StoredRecord> events;
+    while (select.step() == SQLITE_ROW) {
+        events.append({ 0, QString(), select.integer(0), select.text(1), select.blob(2) });
+    }
+    select.reset();
+    return events;
+}

@@ -1,0 +1,131 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+class CallStore;
+struct sqlite3;
+struct sqlite3_stmt;
+
+// A source record as stored: its call group, format, time, origin and encoded fields.
+struct StoredRecord
+{
+    int format = 0;
+    QString group;
+    qint64 timeUs = 0;
+    QString origin;
+    QByteArray fields;
+};
+
+// The importer's own tables, in the call database's file:
+//   import_records      every source record once, keyed by (group, fingerprint), so that a
+//                       re-import adds nothing; calls are rebuilt from these;
+//   import_links        which legs (uniqueids, or channel names where a record has no uniqueid)
+//                       each group has, with the time span they were seen in; groups sharing a
+//                       uniqueid are one call;
+//   import_groups       each group's earliest time and whether it is a linkedid (strong) or a
+//                       queue_log callid, which only joins a call (weak);
+//   import_agent_events queue_log rows about an agent rather than a call (WRAPUPSTART without a
+//                       callid), found again by agent and time when the call is built.
+//
+// Uses the SQLite connection CallStore opened, through its raw handle: a million prepared
+// inserts per run is where Qt's per-value wrapping costs most. Same thread rules as CallStore.
+// Links and group times are gathered in memory during a batch and written when it commits.
+// Failures return false (or Added::Failed); errorString() says why.
+class EventStore
+{
+public:
+    enum class Added { New, Known, Failed };
+
+    struct GroupInfo
+    {
+        bool strong = false;
+        qint64 firstUs = 0;
+    };
+
+    // Another group that shares a leg named only by its channel, at an overlapping time.
+    struct NameOverlap
+    {
+        QString leg;
+        QString otherGroup;
+    };
+
+    ~EventStore();
+    EventStore(const EventStore &) = delete;
+    EventStore &operator=(const EventStore &) = delete;
+
+    // Creates the tables if needed. The store must outlive this object.
+    static std::unique_ptr<EventStore> open(CallStore &calls, QString *error);
+
+    bool beginBatch();
+    bool commitBatch();
+    void rollbackBatch();
+
+    Added addRecord(int format, QByteArrayView group, qint64 fingerprint, qint64 timeUs,
+                    QByteArrayView origin, QByteArrayView fields);
+    void noteGroup(QByteArrayView group, bool strong, qint64 timeUs);
+    void noteLink(QByteArrayView leg, QByteArrayView group, bool byName, qint64 timeUs);
+    Added addAgentEvent(QByteArrayView agent, QByteArrayView scope, qint64 timeUs,
+                        qint64 fingerprint, QByteArrayView origin, QByteArrayView fields);
+
+    // Pairs of groups that share a uniqueid, for the given groups (outside a batch).
+    std::optional<QList<std::pair<QString, QString>>>
+    groupsSharingLegs(const QSet<QString> &groups);
+    std::optional<GroupInfo> group(const QString &group);
+    bool records(const QString &group, QList<StoredRecord> &out);
+    QList<NameOverlap> nameOverlaps(const QString &group);
+    QList<StoredRecord> agentEvents(const QString &agent, const QString &scope, qint64 fromUs,
+                                    qint64 toUs);
+
+    QString errorString() const { return m_errorString; }
+
+private:
+    class Statement;
+    struct LinkSpan
+    {
+        bool byName = false;
+        qint64 firstUs = 0;
+        qint64 lastUs = 0;
+    };
+    struct GroupSpan
+    {
+        bool strong = false;
+        qint64 firstUs = 0;
+    };
+
+    explicit EventStore(sqlite3 *db);
+    bool exec(const char *sql);
+    bool prepareAll();
+    bool flushNotes();
+    bool fail(const QString &what);
+
+    sqlite3 *m_db;
+    std::unique_ptr<Statement> m_insertRecord;
+    std::unique_ptr<Statement> m_upsertLink;
+    std::unique_ptr<Statement> m_upsertGroup;
+    std::unique_ptr<Statement> m_insertAgentEvent;
+    std::unique_ptr<Statement> m_selectRecords;
+    std::unique_ptr<Statement> m_selectGroup;
+    std::unique_ptr<Statement> m_selectOverlaps;
+    std::unique_ptr<Statement> m_selectAgentEvents;
+
+    // key: leg '\n' group
+    QHash<QByteArray, LinkSpan> m_links;
+    QHash<QByteArray, GroupSpan> m_groups;
+    QByteArray m_keyScratch;
+    // The entries the previous note went to: most notes repeat it.
+    LinkSpan *m_lastLink = nullptr;
+    QByteArray m_lastLinkKey;
+    GroupSpan *m_lastGroup = nullptr;
+    QByteArray m_lastGroupKey;
+    bool m_inBatch = false;
+    QString m_errorString;
+};
