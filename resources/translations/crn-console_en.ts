@@ -1,0 +1,854 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>CallHeaderView</name>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy CRN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the CRN to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dialed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Built from: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>still running or unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 microseconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no problems found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>⚠ %n problem(s) in the records</source>
+        <translation>
+            <numerusform>⚠ %n problem in the records</numerusform>
+            <numerusform>⚠ %n problems in the records</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CRN copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CallSummaryModel</name>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>d MMM yyyy HH:mm</source>
+        <extracomment>QDateTime format of a call&apos;s start in the lists of calls</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call %1, %2, from %3, %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CRN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CallText</name>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IVR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Talk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>External party</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C</source>
+        <comment>one-letter badge for the caller</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I</source>
+        <comment>one-letter badge for an IVR</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Q</source>
+        <comment>one-letter badge for a queue</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A</source>
+        <comment>one-letter badge for an agent</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E</source>
+        <comment>one-letter badge for an external party</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inbound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outbound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Internal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown direction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transferred</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Caller %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IVR %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>caller name and number</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the IVR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the IVR: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered a queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered queue %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left queue %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ringing %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting in a holding bridge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Joined the conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left the holding bridge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left the conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put on hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taken off hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blind transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blind transfer to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attended transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attended transfer to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transferred to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Joined a conference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hangup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hangup (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrap-up started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrap-up ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Caller hung up while waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <comment>a detail of an event: key and value</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unallocated number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>normal clearing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>user busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no user responding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>call rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>answered elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>destination out of order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>invalid number format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>normal, unspecified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no circuit available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>network out of order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>temporary failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>switching equipment congestion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>timer expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>interworking, unspecified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cause %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cause %1, %2</source>
+        <comment>Q.850 hangup cause number and meaning</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CallView</name>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events of the call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Console</name>
+    <message>
+        <source>Find a contact-center call by its reference number (CRN) and see what happened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The crn-server to ask (default %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a picture of the window once the call is shown (or after 10 s) and quit. Exit code 0 when the call was shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FILE.png</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A CRN, leg id, number, agent or queue to search for at once, or a crn:// link.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>crn-console: --server needs an http:// or https:// address, not &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>crn-console: give one CRN at most</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EventTableModel</name>
+    <message>
+        <source>Leg %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+Record: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Since start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Participant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leg / channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>CRN Console</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find the call (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calls matching the search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recently opened calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste a call reference (CRN) or a leg id into the search field above and press Enter.
+A phone number, an agent or a queue finds the calls they took part in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reload the call from the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type or paste a CRN, a leg id, a phone number, an agent or a queue, then press Enter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching for “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — CRN Console</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cached copy from %1, checking the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline: showing the copy cached at %1 (%2). The server at %3 cannot be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Matches for “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s) match “%1”. Pick one on the left to open it.</source>
+        <translation>
+            <numerusform>%n call matches “%1”. Pick it on the left to open it.</numerusform>
+            <numerusform>%n calls match “%1”. Pick one on the left to open it.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No call matches “%1”. Check the reference, or search by number, agent or queue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>connected to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>connecting to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot reach %1, retrying</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>server %1 not checked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick one of the matching calls on the left to see what happened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MessageBanner</name>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss this message</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScreenshotJob</name>
+    <message>
+        <source>crn-console: cannot write %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SearchField</name>
+    <message>
+        <source>CRN, leg id, phone number, agent or queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search for a call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste a call reference (CRN) or a leg id, or type a phone number, an agent or a queue, then press Enter. Ctrl+L comes back here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServerIndicator</name>
+    <message>
+        <source>server not checked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimeText</name>
+    <message>
+        <source>%1 s</source>
+        <comment>duration in seconds</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <comment>duration in whole minutes</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <comment>duration in minutes and seconds</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <comment>duration in whole hours</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <comment>duration in hours and minutes</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1%2 s</source>
+        <comment>offset since the call&apos;s start in seconds</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1%2 min %3 s</source>
+        <comment>offset since the call&apos;s start in minutes and seconds</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1%2 h %3 min %4 s</source>
+        <comment>offset since the call&apos;s start</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ddd d MMM yyyy HH:mm:ss</source>
+        <extracomment>QDateTime format of a call&apos;s start and end in the call header</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 UTC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>%n min ago</numerusform>
+            <numerusform>%n min ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>%n h ago</numerusform>
+            <numerusform>%n h ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n day ago</numerusform>
+            <numerusform>%n days ago</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>d MMM HH:mm</source>
+        <extracomment>QDateTime format of a cached copy&apos;s time when it is not from today</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <comment>axis tick in seconds</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineLegend</name>
+    <message>
+        <source>Timeline legend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hangup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other event</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <source>Call timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Participant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n participant(s). Use Left and Right to move between events.</source>
+        <translation>
+            <numerusform>%n participant. Use Left and Right to move between events.</numerusform>
+            <numerusform>%n participants. Use Left and Right to move between events.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Selected: %1, %2, at %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+%2
+at %3 (%4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2
+from %3 to %4, %5
+%6 to %7 since the call started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, number %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No participants to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Since start</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>

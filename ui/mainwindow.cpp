@@ -1,0 +1,434 @@
+#include "mainwindow.h"
+
+#include "callsummarydelegate.h"
+#include "callsummarymodel.h"
+#include "callview.h"
+#include "icons.h"
+#include "logging.h"
+#include "messagebanner.h"
+#include "model/crntext.h"
+#include "searchfield.h"
+#include "serverindicator.h"
+#include "timetext.h"
+#include "json/calljson.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QListView>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+namespace {
+
+constexpr int kRecentCallsKept = 20;
+constexpr int kAgeRefreshMs = 30000;
+
+QLabel *paneTitle(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    QFont bold = label->font();
+    bold.setBold(true);
+    label->setFont(bold);
+    return label;
+}
+
+// A list of calls, two lines each; the delegate reads every column of the row.
+QListView *summaryView(CallSummaryModel *model, const QString &accessibleName, QWidget *parent)
+{
+    auto *view = new QListView(parent);
+    view->setModel(model);
+    view->setModelColumn(CallSummaryModel::CrnColumn);
+    view->setItemDelegate(new CallSummaryDelegate(view));
+    view->setAccessibleName(accessibleName);
+    view->setUniformItemSizes(true);
+    view->setAlternatingRowColors(true);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    return view;
+}
+
+} // namespace
+
+MainWindow::MainWindow(CallLookup *lookup, QWidget *parent)
+    : QMainWindow(parent)
+    , m_lookup(lookup)
+    , m_banner(new MessageBanner)
+    , m_matches(new CallSummaryModel(this))
+    , m_recent(new CallSummaryModel(this))
+    , m_pages(new QStackedWidget)
+    , m_callView(new CallView)
+    , m_server(new ServerIndicator)
+{
+    setWindowTitle(tr("CRN Console"));
+    setWindowIcon(Icons::application());
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(8, 8, 8, 4);
+    layout->setSpacing(8);
+    buildSearchBar(central);
+    auto *searchRow = new QHBoxLayout;
+    searchRow->addWidget(m_search, 1);
+    searchRow->addWidget(m_find);
+    layout->addLayout(searchRow);
+    layout->addWidget(m_banner);
+
+    m_pages->addWidget(buildWelcomePage());
+    showWelcome();
+    m_pages->addWidget(m_callView);
+
+    auto *splitter = new QSplitter(Qt::Horizontal);
+    splitter->addWidget(buildLeftPane());
+    splitter->addWidget(m_pages);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({ 340, 1020 });
+    splitter->setChildrenCollapsible(false);
+    layout->addWidget(splitter, 1);
+    setCentralWidget(central);
+
+    statusBar()->addPermanentWidget(m_server);
+    createActions();
+
+    connect(m_banner, &MessageBanner::actionTriggered, this, [this] { search(m_lastQuery); });
+    connect(m_banner, &MessageBanner::dismissed, this, [this] { m_bannerIsFreshness = false; });
+
+    connect(m_lookup, &CallLookup::searchStarted, this, &MainWindow::onSearchStarted);
+    connect(m_lookup, &CallLookup::callFound, this, &MainWindow::onCallFound);
+    connect(m_lookup, &CallLookup::matchesFound, this, &MainWindow::onMatchesFound);
+    connect(m_lookup, &CallLookup::notFound, this, &MainWindow::onNotFound);
+    connect(m_lookup, &CallLookup::failed, this, &MainWindow::onFailed);
+    connect(m_lookup, &CallLookup::serverStateChanged, this, &MainWindow::onServerStateChanged);
+
+    // "5 min ago" must not stay "5 min ago" for an hour.
+    m_ageTimer.setInterval(kAgeRefreshMs);
+    connect(&m_ageTimer, &QTimer::timeout, this, &MainWindow::showFreshnessBanner);
+
+    loadRecentCalls();
+    // CallLookup checks the server by itself, at once and again while it cannot be reached.
+    onServerStateChanged(m_lookup->serverState(), {});
+
+    resize(1360, 860);
+    m_search->setFocus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildSearchBar(QWidget *parent)
+{
+    m_search = new SearchField(parent);
+    m_search->setObjectName(QStringLiteral("search"));
+    QFont larger = m_search->font();
+    larger.setPointSizeF(larger.pointSizeF() * 1.15);
+    m_search->setFont(larger);
+    m_search->setMinimumHeight(m_search->sizeHint().height() + 6);
+
+    m_find = new QPushButton(tr("Find"), parent);
+    m_find->setObjectName(QStringLiteral("find"));
+    m_find->setDefault(true);
+    m_find->setMinimumHeight(m_search->minimumHeight());
+    m_find->setToolTip(tr("Find the call (Enter)"));
+
+    connect(m_search, &QLineEdit::returnPressed, this, [this] { search(m_search->text()); });
+    connect(m_find, &QPushButton::clicked, this, [this] { search(m_search->text()); });
+}
+
+QWidget *MainWindow::buildLeftPane()
+{
+    auto *pane = new QWidget;
+    auto *layout = new QVBoxLayout(pane);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+
+    m_matchesTitle = paneTitle(tr("Matches"), pane);
+    m_matchesView = summaryView(m_matches, tr("Calls matching the search"), pane);
+    m_matchesView->setObjectName(QStringLiteral("matches"));
+    m_matchesTitle->setBuddy(m_matchesView);
+    auto *recentTitle = paneTitle(tr("Recent calls"), pane);
+    m_recentView = summaryView(m_recent, tr("Recently opened calls"), pane);
+    m_recentView->setObjectName(QStringLiteral("recentCalls"));
+    recentTitle->setBuddy(m_recentView);
+
+    layout->addWidget(m_matchesTitle);
+    layout->addWidget(m_matchesView, 3);
+    layout->addWidget(recentTitle);
+    layout->addWidget(m_recentView, 2);
+    m_matchesTitle->hide();
+    m_matchesView->hide();
+
+    // A single click opens: the supervisor is in a hurry, and a newer pick supersedes.
+    for (QListView *view : { m_matchesView, m_recentView }) {
+        connect(view, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+            open(index.data(CallSummaryModel::CrnRole).toString());
+        });
+        connect(view, &QAbstractItemView::clicked, this, [this](const QModelIndex &index) {
+            open(index.data(CallSummaryModel::CrnRole).toString());
+        });
+    }
+    return pane;
+}
+
+QWidget *MainWindow::buildWelcomePage()
+{
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    auto *hint = new QLabel(page);
+    m_welcome = hint;
+    hint->setObjectName(QStringLiteral("welcome"));
+    hint->setAlignment(Qt::AlignCenter);
+    hint->setWordWrap(true);
+    QPalette muted = hint->palette();
+    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
+    hint->setPalette(muted);
+    QFont larger = hint->font();
+    larger.setPointSizeF(larger.pointSizeF() * 1.2);
+    hint->setFont(larger);
+    layout->addStretch(1);
+    layout->addWidget(hint);
+    layout->addStretch(2);
+    return page;
+}
+
+void MainWindow::createActions()
+{
+    auto *focus = new QAction(tr("Search"), this);
+    focus->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    focus->setShortcutContext(Qt::WindowShortcut);
+    connect(focus, &QAction::triggered, this, &MainWindow::focusSearch);
+    addAction(focus);
+
+    auto *reload = new QAction(tr("Reload the call from the server"), this);
+    reload->setShortcut(QKeySequence::Refresh);
+    connect(reload, &QAction::triggered, this, &MainWindow::refresh);
+    addAction(reload);
+}
+
+QString MainWindow::shownCrn() const
+{
+    return m_pages->currentWidget() == m_callView ? m_callView->call().crn() : QString();
+}
+
+void MainWindow::search(const QString &text)
+{
+    if (text.trimmed().isEmpty()) {
+        m_banner->showMessage(MessageBanner::Kind::Information,
+                              tr("Type or paste a CRN, a leg id, a phone number, an agent or a "
+                                 "queue, then press Enter."));
+        m_bannerIsFreshness = false;
+        focusSearch();
+        return;
+    }
+    m_lastQuery = text;
+    m_lookup->find(text);
+}
+
+void MainWindow::open(const QString &crn)
+{
+    if (crn.isEmpty())
+        return;
+    m_lastQuery = crn;
+    m_lookup->open(crn);
+}
+
+void MainWindow::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
+void MainWindow::refresh()
+{
+    if (!shownCrn().isEmpty())
+        open(shownCrn());
+}
+
+void MainWindow::onSearchStarted(const QString &cleanedText)
+{
+    // The field shows what is actually searched, after the lookup cleaned it.
+    if (m_search->text() != cleanedText)
+        m_search->setText(cleanedText);
+    statusBar()->showMessage(tr("Searching for “%1”…").arg(cleanedText));
+}
+
+void MainWindow::onCallFound(const Call &call, CallLookup::Freshness freshness,
+                             const QDateTime &fetchedAt)
+{
+    statusBar()->clearMessage();
+    m_callView->setCall(call);
+    m_pages->setCurrentWidget(m_callView);
+    setWindowTitle(tr("%1 — CRN Console").arg(call.crn()));
+
+    m_freshness = freshness;
+    m_fetchedAt = fetchedAt;
+    showFreshnessBanner();
+
+    m_recent->remember(call.summary, kRecentCallsKept);
+    saveRecentCalls();
+    qCInfo(lcUi) << "showing call" << call.crn() << "with" << call.events.size() << "events,"
+                 << freshness;
+    Q_EMIT callShown(call.crn(), freshness);
+}
+
+void MainWindow::showFreshnessBanner()
+{
+    if (m_pages->currentWidget() != m_callView)
+        return;
+
+    const QDateTime now = QDateTime::currentDateTime();
+    QString text;
+    MessageBanner::Kind kind = MessageBanner::Kind::Information;
+    switch (m_freshness) {
+    case CallLookup::Freshness::Live:
+        // A fresh answer supersedes whatever the banner said about earlier requests.
+        m_banner->dismiss();
+        m_bannerIsFreshness = false;
+        m_ageTimer.stop();
+        return;
+    case CallLookup::Freshness::Cached:
+        text = tr("Cached copy from %1, checking the server…")
+                   .arg(TimeText::clock(m_fetchedAt, now));
+        break;
+    case CallLookup::Freshness::CachedOffline:
+        kind = MessageBanner::Kind::Warning;
+        text = tr("Offline: showing the copy cached at %1 (%2). The server at %3 cannot be "
+                  "reached.")
+                   .arg(TimeText::clock(m_fetchedAt, now), TimeText::age(m_fetchedAt, now),
+                        serverAddress());
+        break;
+    }
+
+    if (m_bannerIsFreshness && m_banner->isVisible() && m_banner->kind() == kind)
+        m_banner->updateText(text);
+    else
+        m_banner->showMessage(kind, text);
+    m_bannerIsFreshness = true;
+    m_ageTimer.start();
+}
+
+void MainWindow::onMatchesFound(const QString &query, const QList<CallSummary> &matches)
+{
+    statusBar()->clearMessage();
+    if (matches.isEmpty()) {
+        onNotFound(query);
+        return;
+    }
+    m_matches->setSummaries(matches);
+    // Until one is picked, no call on screen may pass for the answer.
+    showWelcome(tr("Pick one of the matching calls on the left to see what happened."));
+    m_matchesTitle->setText(tr("Matches for “%1”").arg(query));
+    m_matchesTitle->show();
+    m_matchesView->show();
+    m_banner->showMessage(
+        MessageBanner::Kind::Information,
+        tr("%n call(s) match “%1”. Pick one on the left to open it.", "", int(matches.size()))
+            .arg(query));
+    m_bannerIsFreshness = false;
+    m_ageTimer.stop();
+}
+
+void MainWindow::onNotFound(const QString &query)
+{
+    statusBar()->clearMessage();
+    m_matches->setSummaries({});
+    m_matchesTitle->hide();
+    m_matchesView->hide();
+    // The previous call stays out of sight, so that nobody reads it as this search's answer.
+    showWelcome();
+    m_banner->showMessage(MessageBanner::Kind::Information,
+                          tr("No call matches “%1”. Check the reference, or search by number, "
+                             "agent or queue.")
+                              .arg(query));
+    m_bannerIsFreshness = false;
+    m_ageTimer.stop();
+}
+
+void MainWindow::onFailed(const QString &query, const QString &sentence)
+{
+    statusBar()->clearMessage();
+    // A call on screen that is not what was asked for must not pass for the answer.
+    if (CrnText::normalized(query) != CrnText::normalized(shownCrn()))
+        showWelcome();
+    m_banner->showMessage(MessageBanner::Kind::Error, sentence, tr("Retry"));
+    m_bannerIsFreshness = false;
+    m_ageTimer.stop();
+}
+
+void MainWindow::onServerStateChanged(CallLookup::ServerState state, const QString &sentence)
+{
+    const QString address = serverAddress();
+    QString text;
+    switch (state) {
+    case CallLookup::ServerState::Connected:
+        text = tr("connected to %1").arg(address);
+        break;
+    case CallLookup::ServerState::Connecting:
+        text = tr("connecting to %1…").arg(address);
+        break;
+    case CallLookup::ServerState::Unreachable:
+        text = tr("cannot reach %1, retrying").arg(address);
+        break;
+    case CallLookup::ServerState::Unknown:
+        text = tr("server %1 not checked yet").arg(address);
+        break;
+    }
+
+    const CallLookup::ServerState before = m_server->state();
+    m_server->setState(state, text, sentence);
+
+    // Back online: an offline copy on screen is replaced by the server's.
+    if (state == CallLookup::ServerState::Connected
+        && before == CallLookup::ServerState::Unreachable
+        && m_freshness == CallLookup::Freshness::CachedOffline && !shownCrn().isEmpty())
+        m_lookup->open(shownCrn());
+}
+
+void MainWindow::showWelcome(const QString &hint)
+{
+    m_welcome->setText(!hint.isEmpty()
+                           ? hint
+                           : tr("Paste a call reference (CRN) or a leg id into the search field "
+                                "above and press Enter.\nA phone number, an agent or a queue "
+                                "finds the calls they took part in."));
+    m_pages->setCurrentIndex(0);
+    setWindowTitle(tr("CRN Console"));
+}
+
+QString MainWindow::serverAddress() const
+{
+    const QUrl url = m_lookup->serverUrl();
+    if (url.host().isEmpty())
+        return url.toDisplayString();
+    const int port = url.port(url.scheme() == u"https" ? 443 : 80);
+    // An IPv6 literal needs its brackets back before the port.
+    const QString host = url.host().contains(u':') ? u'[' + url.host() + u']' : url.host();
+    return host + u':' + QString::number(port);
+}
+
+void MainWindow::loadRecentCalls()
+{
+    const QByteArray stored = QSettings().value(QStringLiteral("recentCalls")).toByteArray();
+    const QJsonArray array = QJsonDocument::fromJson(stored).array();
+    QList<CallSummary> summaries;
+    for (const QJsonValue &value : array) {
+        if (const auto summary = CallJson::summaryFromJson(value.toObject()))
+            summaries.append(*summary);
+    }
+    m_recent->setSummaries(summaries.mid(0, kRecentCallsKept));
+}
+
+void MainWindow::saveRecentCalls() const
+{
+    QJsonArray array;
+    for (const CallSummary &summary : m_recent->summaries())
+        array.append(CallJson::toJson(summary));
+    QSettings().setValue(QStringLiteral("recentCalls"),
+                         QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
