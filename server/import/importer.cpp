@@ -517,7 +517,9 @@ QString ImportReport::summaryLine() const
     if (rowsKnown > 0)
         line += u", "_qs + plural(rowsKnown, "row", "rows") + u" already imported"_qs;
     if (callsMerged > 0)
-        line += u", "_qs + plural(callsMerged, "call", "calls") + u" merged into older calls"_qs;
+        line += u", "_qs
+            + plural(callsMerged, "call merged into an older call",
+                     "calls merged into older calls");
     if (agentRows > 0)
         line += u", "_qs + plural(agentRows, "queue_log agent row", "queue_log agent rows")
             + u" (not calls)"_qs;

@@ -143,6 +143,12 @@ struct Bridge
 struct Parties
 {
     QSet<QString> people;
+    QSet<QString> ivrs;
+};
+
+struct Company
+{
+    qsizetype people = 0; // other people than the leg's own participant
     bool ivr = false;
 };
 
@@ -170,7 +176,9 @@ private:
     void advanceTo(Timestamp time);
     void recompute();
     std::optional<LegActivity> desired(int legIndex) const;
-    Parties connected(int legIndex) const;
+    const Parties &reachable(const QString &bridgeId) const;
+    Company company(int legIndex) const;
+    bool reaches(int legIndex, const QString &participantId) const;
     bool someoneRingsFor(const LegState &caller) const;
     void transition(int legIndex, const std::optional<LegActivity> &next);
     void closeSegment(LegState &leg, Timestamp end);
@@ -184,6 +192,7 @@ private:
     QHash<QString, int> m_legIndex;
     QHash<QString, int> m_byChannel;
     QHash<QString, Bridge> m_bridges;
+    mutable QHash<QString, Parties> m_reachable; // per talk bridge, until the state changes
     QList<Segment> m_raw;
     Timestamp m_now;
 
@@ -259,7 +268,10 @@ void Builder::run()
         } else if (event.type == EventType::Transfer) {
             m_transferred = true;
         }
-        recompute();
+        // These change no channel's state; skipping them keeps large calls fast.
+        if (event.type != EventType::Other && event.type != EventType::CallEnd
+            && event.type != EventType::Transfer)
+            recompute();
     }
     finish();
 
@@ -457,36 +469,37 @@ void Builder::advanceTo(Timestamp time)
     m_now = time;
 }
 
-Parties Builder::connected(int legIndex) const
+// Everyone reachable from a talk bridge: its members, and through plumbing (a Local pair's
+// other half, the bridges plumbing is in) whoever is at the far end. Cached until the next
+// event: with one shared bridge per conference, this keeps a call linear in its size.
+const Parties &Builder::reachable(const QString &bridgeId) const
 {
-    Parties parties;
-    const QString &self = m_legs[legIndex].participantId;
-    QSet<int> seenLegs { legIndex };
-    QSet<QString> seenBridges;
-    QStringList pending;
+    auto cached = m_reachable.constFind(bridgeId);
+    if (cached != m_reachable.constEnd())
+        return *cached;
 
+    Parties parties;
+    QSet<int> seenLegs;
+    QSet<QString> seenBridges { bridgeId };
+    QStringList pending { bridgeId };
     auto followBridgesOf = [&](int index) {
-        for (const QString &bridgeId : m_legs[index].bridges) {
-            if (!m_bridges.value(bridgeId).holding && !seenBridges.contains(bridgeId)) {
-                seenBridges.insert(bridgeId);
-                pending.append(bridgeId);
+        for (const QString &other : m_legs[index].bridges) {
+            if (!m_bridges.value(other).holding && !seenBridges.contains(other)) {
+                seenBridges.insert(other);
+                pending.append(other);
             }
         }
     };
-    auto meet = [&](int index) {
-        const LegState &other = m_legs[index];
-        if (other.participantId == self && !other.plumbing)
-            return;
-        if (other.ivr)
-            parties.ivr = true;
+    auto meet = [&](const LegState &leg) {
+        if (leg.ivr)
+            parties.ivrs.insert(leg.participantId);
         else
-            parties.people.insert(other.participantId);
+            parties.people.insert(leg.participantId);
     };
 
-    followBridgesOf(legIndex);
     while (!pending.isEmpty()) {
-        const QString bridgeId = pending.takeLast();
-        for (const int member : m_bridges.value(bridgeId).members) {
+        const QString current = pending.takeLast();
+        for (const int member : m_bridges.value(current).members) {
             if (seenLegs.contains(member))
                 continue;
             seenLegs.insert(member);
@@ -494,10 +507,9 @@ Parties Builder::connected(int legIndex) const
             if (other.ended || !other.started || other.onHold)
                 continue;
             if (!other.plumbing) {
-                meet(member);
+                meet(other);
                 continue;
             }
-            // Plumbing carries the call on: through its other half and the bridges it is in.
             followBridgesOf(member);
             const int partner = other.partner;
             if (partner < 0 || seenLegs.contains(partner))
@@ -509,10 +521,52 @@ Parties Builder::connected(int legIndex) const
             if (far.plumbing)
                 followBridgesOf(partner);
             else
-                meet(partner);
+                meet(far);
         }
     }
-    return parties;
+    return *m_reachable.insert(bridgeId, parties);
+}
+
+// Who a leg is with in its talk bridges: how many people, and whether an IVR, besides itself.
+Company Builder::company(int legIndex) const
+{
+    const LegState &leg = m_legs[legIndex];
+    QSet<QString> people;
+    QSet<QString> ivrs;
+    const Parties *only = nullptr;
+    int bridges = 0;
+    for (const QString &bridgeId : leg.bridges) {
+        if (m_bridges.value(bridgeId).holding)
+            continue;
+        const Parties &far = reachable(bridgeId);
+        if (++bridges == 1) {
+            only = &far;
+            continue;
+        }
+        if (bridges == 2) {
+            people = only->people;
+            ivrs = only->ivrs;
+        }
+        people.unite(far.people);
+        ivrs.unite(far.ivrs);
+    }
+    if (bridges == 1) {
+        people = only->people; // shared, not copied, unless changed below
+        ivrs = only->ivrs;
+    }
+    const qsizetype others = people.size() - (people.contains(leg.participantId) ? 1 : 0);
+    const qsizetype machines = ivrs.size() - (ivrs.contains(leg.participantId) ? 1 : 0);
+    return { others, machines > 0 };
+}
+
+bool Builder::reaches(int legIndex, const QString &participantId) const
+{
+    for (const QString &bridgeId : m_legs[legIndex].bridges) {
+        if (!m_bridges.value(bridgeId).holding
+            && reachable(bridgeId).people.contains(participantId))
+            return true;
+    }
+    return false;
 }
 
 bool Builder::someoneRingsFor(const LegState &caller) const
@@ -547,15 +601,15 @@ std::optional<LegActivity> Builder::desired(int legIndex) const
             inTalkBridge = true;
     }
     if (inTalkBridge) {
-        const Parties parties = connected(legIndex);
+        const Company with = company(legIndex);
         // An IVR bridged with someone is still the IVR, not a person talking.
-        if (leg.ivr && (parties.ivr || !parties.people.isEmpty()))
+        if (leg.ivr && (with.ivr || with.people > 0))
             return LegActivity { SegmentKind::Ivr, {} };
-        if (parties.people.size() >= 2)
+        if (with.people >= 2)
             return LegActivity { SegmentKind::Conference, {} };
-        if (parties.people.size() == 1)
+        if (with.people == 1)
             return LegActivity { SegmentKind::Talk, {} };
-        if (parties.ivr)
+        if (with.ivr)
             return LegActivity { SegmentKind::Ivr, {} };
         // Alone in the bridge: the other side has not arrived yet or has just left.
     }
@@ -585,6 +639,7 @@ std::optional<LegActivity> Builder::desired(int legIndex) const
 
 void Builder::recompute()
 {
+    m_reachable.clear();
     // Callers last: whether a caller hears ringing depends on the other legs' state. A caller
     // starting to talk stops the others' ringing, so a second round settles that.
     for (int round = 0; round < 3; ++round) {
@@ -623,9 +678,8 @@ void Builder::transition(int legIndex, const std::optional<LegActivity> &next)
         return;
 
     // Ring-all queues and parallel dials: once the caller talks, the others stop ringing.
-    const Parties parties = connected(legIndex);
     for (LegState &other : m_legs) {
-        if (other.isCaller || other.answered || parties.people.contains(other.participantId))
+        if (other.isCaller || other.answered || reaches(legIndex, other.participantId))
             continue;
         if (other.current && other.current->kind == SegmentKind::Ringing)
             other.ringingStopped = true;
