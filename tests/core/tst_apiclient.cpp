@@ -116,34 +116,6 @@ quint16 deadPort()
     return port;
 }
 
-const QString kUuidCrn = u"4c6b1f0e-5e2a-4d0c-9a77-1f2e3d4c5b6a"_qs;
-
-QList<Call> serverCalls()
-{
-    return {
-        TestCalls::make(u"1694023642.7"_qs, u"2023-09-06T18:07:22.626751Z"_qs,
-                        { u"1694023642.7"_qs, u"1694023642.8"_qs }),
-        // Leg ids in channel-name form, with a '/' that must travel as %2F.
-        TestCalls::make(kUuidCrn, u"2023-10-01T09:00:00Z"_qs,
-                        { u"PJSIP/trunk-00000010"_qs, u"PJSIP/agent-00000011"_qs }),
-        TestCalls::make(u"1700000001.1"_qs, u"2023-11-14T22:13:21Z"_qs,
-                        { u"1700000001.1"_qs, u"1700000001.2"_qs }),
-        TestCalls::make(u"1700000002.1"_qs, u"2023-11-14T22:13:22Z"_qs,
-                        { u"1700000002.1"_qs, u"1700000002.2"_qs }),
-        TestCalls::make(u"1700000003.1"_qs, u"2023-11-14T22:13:23Z"_qs,
-                        { u"1700000003.1"_qs, u"1700000003.2"_qs }),
-    };
-}
-
-Call serverCall(const QString &crn)
-{
-    for (const Call &call : serverCalls()) {
-        if (call.crn() == crn)
-            return call;
-    }
-    return {};
-}
-
 QStringList crnsOf(const QList<CallSummary> &calls)
 {
     QStringList crns;
@@ -197,7 +169,7 @@ void TestApiClient::initTestCase()
     QVERIFY(m_dir.isValid());
     m_server = std::make_unique<TestServer>(m_dir.filePath(u"calls.db"_qs));
     QString why;
-    QVERIFY2(m_server->writeDatabase(serverCalls(), &why), qPrintable(why));
+    QVERIFY2(m_server->writeDatabase(TestCalls::servedCalls(), &why), qPrintable(why));
     QVERIFY2(m_server->start(0, &why), qPrintable(why));
     QVERIFY(m_faults.listen());
 }
@@ -216,7 +188,7 @@ void TestApiClient::health()
     QCOMPARE(reply->httpStatus(), 200);
     QCOMPARE(reply->status(), u"ok"_qs);
     QVERIFY(!reply->version().isEmpty());
-    QCOMPARE(reply->callCount(), serverCalls().size());
+    QCOMPARE(reply->callCount(), TestCalls::servedCalls().size());
 }
 
 void TestApiClient::fetchCall_data()
@@ -227,9 +199,10 @@ void TestApiClient::fetchCall_data()
     QTest::newRow("crn") << u"1694023642.7"_qs << u"1694023642.7"_qs;
     QTest::newRow("second leg") << u"1694023642.8"_qs << u"1694023642.7"_qs;
     QTest::newRow("uuid upper case with en dashes")
-        << kUuidCrn.toUpper().replace(u'-', QChar(0x2013)) << kUuidCrn;
-    QTest::newRow("leg with a slash") << u"PJSIP/agent-00000011"_qs << kUuidCrn;
-    QTest::newRow("leg with characters to encode") << u" PJSIP/trunk\u201300000010 "_qs << kUuidCrn;
+        << TestCalls::kUuidCrn.toUpper().replace(u'-', QChar(0x2013)) << TestCalls::kUuidCrn;
+    QTest::newRow("leg with a slash") << u"PJSIP/agent-00000011"_qs << TestCalls::kUuidCrn;
+    QTest::newRow("leg with characters to encode")
+        << u" PJSIP/trunk\u201300000010 "_qs << TestCalls::kUuidCrn;
 }
 
 void TestApiClient::fetchCall()
@@ -241,7 +214,7 @@ void TestApiClient::fetchCall()
     const auto reply = finished(client.fetchCall(asked));
     QVERIFY2(reply->error() == ApiReply::Error::None, qPrintable(reply->errorString()));
     QCOMPARE(reply->requestedText(), asked);
-    QCOMPARE(reply->call(), serverCall(crn));
+    QCOMPARE(reply->call(), TestCalls::servedCall(crn));
     QVERIFY(reply->etag().startsWith(u'"'));
     QVERIFY(reply->errorString().isEmpty());
 }
@@ -263,7 +236,7 @@ void TestApiClient::searchPagesNewestFirst()
     QCOMPARE(first->error(), ApiReply::Error::None);
     QCOMPARE(first->query(), u"170000000"_qs);
     QCOMPARE(crnsOf(first->calls()), QStringList({ u"1700000003.1"_qs, u"1700000002.1"_qs }));
-    QCOMPARE(first->calls().at(0), serverCall(u"1700000003.1"_qs).summary);
+    QCOMPARE(first->calls().at(0), TestCalls::servedCall(u"1700000003.1"_qs).summary);
     QVERIFY(!first->nextCursor().isEmpty());
 
     const auto second = finished(client.searchCalls(u"170000000"_qs, 2, first->nextCursor()));
@@ -273,7 +246,7 @@ void TestApiClient::searchPagesNewestFirst()
 
     // A prefix of a UUID in another letter case finds just that call.
     const auto uuid = finished(client.searchCalls(u"4C6B1F0E"_qs));
-    QCOMPARE(crnsOf(uuid->calls()), QStringList({ kUuidCrn }));
+    QCOMPARE(crnsOf(uuid->calls()), QStringList({ TestCalls::kUuidCrn }));
 }
 
 void TestApiClient::searchWithTimeRange()

@@ -102,33 +102,6 @@ private:
     QList<Heard> m_heard;
 };
 
-const QString kUuidCrn = u"4c6b1f0e-5e2a-4d0c-9a77-1f2e3d4c5b6a"_qs;
-
-QList<Call> serverCalls()
-{
-    return {
-        TestCalls::make(u"1694023642.7"_qs, u"2023-09-06T18:07:22.626751Z"_qs,
-                        { u"1694023642.7"_qs, u"1694023642.8"_qs }),
-        TestCalls::make(kUuidCrn, u"2023-10-01T09:00:00Z"_qs,
-                        { u"PJSIP/trunk-00000010"_qs, u"PJSIP/agent-00000011"_qs }),
-        TestCalls::make(u"1700000001.1"_qs, u"2023-11-14T22:13:21Z"_qs,
-                        { u"1700000001.1"_qs, u"1700000001.2"_qs }),
-        TestCalls::make(u"1700000002.1"_qs, u"2023-11-14T22:13:22Z"_qs,
-                        { u"1700000002.1"_qs, u"1700000002.2"_qs }),
-        TestCalls::make(u"1700000003.1"_qs, u"2023-11-14T22:13:23Z"_qs,
-                        { u"1700000003.1"_qs, u"1700000003.2"_qs }),
-    };
-}
-
-Call serverCall(const QString &crn)
-{
-    for (const Call &call : serverCalls()) {
-        if (call.crn() == crn)
-            return call;
-    }
-    return {};
-}
-
 constexpr int kWaitMs = 15000;
 
 } // namespace
@@ -174,7 +147,7 @@ void TestCallLookup::initTestCase()
     QVERIFY(m_dir.isValid());
     m_server = std::make_unique<TestServer>(m_dir.filePath(u"calls.db"_qs));
     QString why;
-    QVERIFY2(m_server->writeDatabase(serverCalls(), &why), qPrintable(why));
+    QVERIFY2(m_server->writeDatabase(TestCalls::servedCalls(), &why), qPrintable(why));
 }
 
 void TestCallLookup::init()
@@ -234,7 +207,7 @@ void TestCallLookup::findsACrnPastedWithSpacesAndEnDashes()
     const Heard found = m_heard->answers().first();
     QCOMPARE(found.kind, Heard::Kind::Found);
     QCOMPARE(found.freshness, Freshness::Live);
-    QCOMPARE(found.call, serverCall(kUuidCrn));
+    QCOMPARE(found.call, TestCalls::servedCall(TestCalls::kUuidCrn));
     QVERIFY(found.fetchedAt >= before.addMSecs(-1));
     QVERIFY(found.fetchedAt <= QDateTime::currentDateTimeUtc());
 }
@@ -254,12 +227,12 @@ void TestCallLookup::repeatSearchAnswersFromCacheFirst()
     const QList<Heard> answers = m_heard->answers();
     QCOMPARE(answers.at(0).kind, Heard::Kind::Found);
     QCOMPARE(answers.at(0).freshness, Freshness::Cached);
-    QCOMPARE(answers.at(0).call, serverCall(u"1694023642.7"_qs));
+    QCOMPARE(answers.at(0).call, TestCalls::servedCall(u"1694023642.7"_qs));
     // The cached copy is the one fetched by the first search, and says so.
     QCOMPARE(answers.at(0).fetchedAt, first.fetchedAt);
     QCOMPARE(answers.at(1).kind, Heard::Kind::Found);
     QCOMPARE(answers.at(1).freshness, Freshness::Live);
-    QCOMPARE(answers.at(1).call, serverCall(u"1694023642.7"_qs));
+    QCOMPARE(answers.at(1).call, TestCalls::servedCall(u"1694023642.7"_qs));
     QVERIFY(answers.at(1).fetchedAt >= first.fetchedAt);
 }
 
@@ -273,14 +246,14 @@ void TestCallLookup::showsTheCachedCopyWhenTheServerStops()
 
     m_server->kill();
     m_heard->clear();
-    m_lookup->find(kUuidCrn);
+    m_lookup->find(TestCalls::kUuidCrn);
 
     QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
     const QList<Heard> answers = m_heard->answers();
     QCOMPARE(answers.at(0).freshness, Freshness::Cached);
     QCOMPARE(answers.at(1).kind, Heard::Kind::Found);
     QCOMPARE(answers.at(1).freshness, Freshness::CachedOffline);
-    QCOMPARE(answers.at(1).call, serverCall(kUuidCrn));
+    QCOMPARE(answers.at(1).call, TestCalls::servedCall(TestCalls::kUuidCrn));
     QCOMPARE(answers.at(1).fetchedAt, fetchedAt);
 
     QCOMPARE(m_lookup->serverState(), ServerState::Unreachable);
@@ -328,9 +301,9 @@ void TestCallLookup::prefixOfSeveralCallsOffersTheMatches()
     QCOMPARE(answer.text, u"170000000"_qs);
     // Newest first, as the server orders them.
     QCOMPARE(answer.matches,
-             QList<CallSummary>({ serverCall(u"1700000003.1"_qs).summary,
-                                  serverCall(u"1700000002.1"_qs).summary,
-                                  serverCall(u"1700000001.1"_qs).summary }));
+             QList<CallSummary>({ TestCalls::servedCall(u"1700000003.1"_qs).summary,
+                                  TestCalls::servedCall(u"1700000002.1"_qs).summary,
+                                  TestCalls::servedCall(u"1700000001.1"_qs).summary }));
 }
 
 void TestCallLookup::prefixOfOneCallOpensIt()
@@ -342,7 +315,7 @@ void TestCallLookup::prefixOfOneCallOpensIt()
     const Heard answer = m_heard->answers().first();
     QCOMPARE(answer.kind, Heard::Kind::Found);
     QCOMPARE(answer.freshness, Freshness::Live);
-    QCOMPARE(answer.call, serverCall(kUuidCrn));
+    QCOMPARE(answer.call, TestCalls::servedCall(TestCalls::kUuidCrn));
 }
 
 void TestCallLookup::emptyTextAsksForSomething()
@@ -362,7 +335,7 @@ void TestCallLookup::openTakesACrnFromTheList()
     m_lookup->open(u"1700000002.1"_qs);
     QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
     QCOMPARE(m_heard->answers().first().freshness, Freshness::Live);
-    QCOMPARE(m_heard->answers().first().call, serverCall(u"1700000002.1"_qs));
+    QCOMPARE(m_heard->answers().first().call, TestCalls::servedCall(u"1700000002.1"_qs));
     // The search field keeps what the supervisor searched for.
     QVERIFY(m_heard->only(Heard::Kind::Started).isEmpty());
 
@@ -378,7 +351,7 @@ void TestCallLookup::newerFindSupersedesOlder()
     waitUntilConnected();
     m_lookup->find(u"1694023642.7"_qs);
     m_lookup->find(u"170000000"_qs);
-    m_lookup->find(kUuidCrn);
+    m_lookup->find(TestCalls::kUuidCrn);
 
     QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
     // A later request on the same server is answered after anything the dropped ones could
@@ -387,7 +360,7 @@ void TestCallLookup::newerFindSupersedesOlder()
     QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
 
     const QList<Heard> answers = m_heard->answers();
-    QCOMPARE(answers.at(0).call.crn(), kUuidCrn);
+    QCOMPARE(answers.at(0).call.crn(), TestCalls::kUuidCrn);
     QCOMPARE(answers.at(1).call.crn(), u"1700000001.1"_qs);
     QCOMPARE(m_heard->only(Heard::Kind::Started).size(), 4);
 }

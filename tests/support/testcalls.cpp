@@ -43,4 +43,29 @@ Call make(const QString &crn, const QString &startIso, const QStringList &legIds
     return call;
 }
 
+QList<Call> servedCalls()
+{
+    return {
+        make(u"1694023642.7"_qs, u"2023-09-06T18:07:22.626751Z"_qs,
+             { u"1694023642.7"_qs, u"1694023642.8"_qs }),
+        make(kUuidCrn, u"2023-10-01T09:00:00Z"_qs,
+             { u"PJSIP/trunk-00000010"_qs, u"PJSIP/agent-00000011"_qs }),
+        make(u"1700000001.1"_qs, u"2023-11-14T22:13:21Z"_qs,
+             { u"1700000001.1"_qs, u"1700000001.2"_qs }),
+        make(u"1700000002.1"_qs, u"2023-11-14T22:13:22Z"_qs,
+             { u"1700000002.1"_qs, u"1700000002.2"_qs }),
+        make(u"1700000003.1"_qs, u"2023-11-14T22:13:23Z"_qs,
+             { u"1700000003.1"_qs, u"1700000003.2"_qs }),
+    };
+}
+
+Call servedCall(const QString &crn)
+{
+    for (const Call &call : servedCalls()) {
+        if (call.crn() == crn)
+            return call;
+    }
+    return {};
+}
+
 } // namespace TestCalls
