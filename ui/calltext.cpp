@@ -46,6 +46,31 @@ QString wordsFromConstant(const QString &constant)
     return constant.toLower().replace(u'_', u' ');
 }
 
+// The importers write the kind of a transfer (blind, attended) and its target; a record that
+// names no kind still says it in its own word (BLINDTRANSFER). A transfer the importer inferred
+// from CDR rows says so: no record shows it.
+QString transferText(const QJsonObject &details, const QString &sourceType)
+{
+    const QString target = detail(details, { EventDetail::Target });
+    QString kind = detail(details, { EventDetail::Kind }).toLower();
+    if (kind.isEmpty())
+        kind = sourceType.toLower();
+    QString text;
+    if (kind.contains(u"blind"))
+        text = target.isEmpty() ? CallText::tr("Blind transfer")
+                                : CallText::tr("Blind transfer to %1").arg(target);
+    else if (kind.contains(u"attended"))
+        text = target.isEmpty() ? CallText::tr("Attended transfer")
+                                : CallText::tr("Attended transfer to %1").arg(target);
+    else
+        text = target.isEmpty() ? CallText::tr("Transferred")
+                                : CallText::tr("Transferred to %1").arg(target);
+    if (details.value(EventDetail::Inferred).toBool())
+        return CallText::tr("%1 (inferred from CDR)", "a transfer no record shows directly")
+            .arg(text);
+    return text;
+}
+
 } // namespace
 
 QString CallText::kindName(SegmentKind kind)
@@ -231,18 +256,12 @@ QString CallText::eventDescription(const Call &call, const CallEvent &event)
         return tr("Put on hold");
     case EventType::HoldEnd:
         return tr("Taken off hold");
-    case EventType::Transfer: {
-        const QString target = detail(details, { EventDetail::Target });
-        const QString kind = (detail(details, { EventDetail::Kind }) + event.sourceType).toLower();
-        if (kind.contains(u"blind"))
-            return target.isEmpty() ? tr("Blind transfer") : tr("Blind transfer to %1").arg(target);
-        if (kind.contains(u"attended"))
-            return target.isEmpty() ? tr("Attended transfer")
-                                    : tr("Attended transfer to %1").arg(target);
-        return target.isEmpty() ? tr("Transferred") : tr("Transferred to %1").arg(target);
+    case EventType::Transfer:
+        return transferText(details, event.sourceType);
+    case EventType::ConferenceEnter: {
+        const QString room = detail(details, { EventDetail::Conference });
+        return room.isEmpty() ? tr("Joined a conference") : tr("Joined conference %1").arg(room);
     }
-    case EventType::ConferenceEnter:
-        return tr("Joined a conference");
     case EventType::Hangup: {
         const QString cause = hangupCause(details.value(EventDetail::HangupCause));
         return cause.isEmpty() ? tr("Hangup") : tr("Hangup (%1)").arg(cause);
@@ -259,6 +278,33 @@ QString CallText::eventDescription(const Call &call, const CallEvent &event)
         return tr("Call ended");
     case EventType::Other:
         break;
+    }
+    if (details.contains(EventDetail::ConferenceLeft)) {
+        const QString room = detail(details, { EventDetail::ConferenceLeft });
+        return room.isEmpty() ? tr("Left the conference") : tr("Left conference %1").arg(room);
+    }
+    // Records kept beside finer ones (queue_log next to CEL) and dialplan applications.
+    const QString word = event.sourceType.toUpper();
+    const QString queue = detail(details, { EventDetail::Queue });
+    const QString app = detail(details, { EventDetail::App });
+    if (word == u"ENTERQUEUE" && !queue.isEmpty())
+        return tr("Entered queue %1").arg(queue);
+    if (word == u"CONNECT")
+        return queue.isEmpty() ? tr("Answered from a queue")
+                               : tr("Answered from queue %1").arg(queue);
+    if (word == u"COMPLETECALLER")
+        return tr("Caller ended the call");
+    if (word == u"COMPLETEAGENT")
+        return tr("Agent ended the call");
+    if (word == u"APP_START" && !app.isEmpty())
+        return tr("Started %1", "a dialplan application, e.g. Playback").arg(app);
+    if (word == u"APP_END" && !app.isEmpty())
+        return tr("Finished %1", "a dialplan application, e.g. Playback").arg(app);
+    // A CDR row that is not its leg's last: one conversation of the leg ended, not the leg.
+    if (details.contains(EventDetail::Disposition)) {
+        const QString disposition = detail(details, { EventDetail::Disposition });
+        return tr("Conversation ended (%1)", "CDR disposition, e.g. answered")
+            .arg(wordsFromConstant(disposition));
     }
     return event.sourceType.isEmpty() ? tr("Other event") : event.sourceType;
 }

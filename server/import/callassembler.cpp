@@ -48,6 +48,11 @@ const QSet<QString> &ivrApplications()
     return apps;
 }
 
+bool isConferenceApp(const QString &app)
+{
+    return app == u"ConfBridge" || app == u"MeetMe";
+}
+
 Timestamp parseTime(const QString &text)
 {
     qint64 us = 0;
@@ -295,6 +300,15 @@ void Assembly::addCel(const SourceRecord &r)
         type = r[Field::LinkedId] == m_crn ? EventType::CallEnd : EventType::Other;
         if (type == EventType::Other)
             details.insert(u"linkedid"_qs, r[Field::LinkedId]);
+    } else if ((word == u"APP_START" || word == u"APP_END") && isConferenceApp(r[Field::App])) {
+        // Inside a conference application the channel is in the conference, whoever else has
+        // joined its bridge yet.
+        const QString room = r[Field::AppData].section(u',', 0, 0);
+        type = word == u"APP_START" ? EventType::ConferenceEnter : EventType::Other;
+        putText(details, EventDetail::App, r[Field::App]);
+        putText(details, EventDetail::AppData, r[Field::AppData]);
+        details.insert(word == u"APP_START" ? EventDetail::Conference : EventDetail::ConferenceLeft,
+                       room);
     } else if ((word == u"APP_START" || word == u"APP_END") && r[Field::App] == u"Queue") {
         type = word == u"APP_START" ? EventType::QueueEnter : EventType::QueueLeave;
         putText(details, EventDetail::Queue, r[Field::AppData].section(u',', 0, 0));
@@ -738,6 +752,28 @@ void Assembly::assignParticipants()
     const QString callerEndpoint = caller ? CallAssembler::endpointOf(caller->channel) : QString();
     const QString callerKey = callerEndpoint.isEmpty() ? u"caller"_qs : callerEndpoint;
 
+    // A queue agent is the same person on every channel their phone opens in this call (a
+    // consultation, a conference dial-in, a ring they let go): queue_log names one of them
+    // (CONNECT's member uniqueid), the channel name joins the others. A phone that several
+    // agents answered on joins none of them.
+    QHash<QString, QString> agentOfEndpoint;
+    QSet<QString> sharedPhones;
+    for (const LegInfo *leg : std::as_const(legs)) {
+        if (leg->agent.isEmpty() || leg->channel.isEmpty()
+            || CallAssembler::isPlumbing(leg->channel))
+            continue;
+        const QString endpoint = CallAssembler::endpointOf(leg->channel);
+        if (endpoint == callerEndpoint)
+            continue;
+        const auto found = agentOfEndpoint.constFind(endpoint);
+        if (found == agentOfEndpoint.constEnd())
+            agentOfEndpoint.insert(endpoint, leg->agent);
+        else if (*found != leg->agent)
+            sharedPhones.insert(endpoint);
+    }
+    for (const QString &endpoint : std::as_const(sharedPhones))
+        agentOfEndpoint.remove(endpoint);
+
     struct Person
     {
         Participant participant;
@@ -752,14 +788,16 @@ void Assembly::assignParticipants()
         QString key;
         ParticipantRole role = ParticipantRole::Agent;
         QString fallbackName;
+        bool agentKey = false;
         if (leg == caller
             || (leg->agent.isEmpty() && !endpoint.isEmpty() && endpoint == callerEndpoint)) {
             key = callerKey;
             role = ParticipantRole::Caller;
             fallbackName = endpoint.section(u'/', 1);
-        } else if (!leg->agent.isEmpty()) {
-            key = leg->agent;
-            fallbackName = leg->agent;
+        } else if (!leg->agent.isEmpty() || agentOfEndpoint.contains(endpoint)) {
+            key = leg->agent.isEmpty() ? agentOfEndpoint.value(endpoint) : leg->agent;
+            fallbackName = key;
+            agentKey = true;
         } else if (CallAssembler::isPlumbing(leg->channel)) {
             if (leg->ivrApp.isEmpty())
                 continue; // plumbing: no lane
@@ -787,7 +825,8 @@ void Assembly::assignParticipants()
         // A callee's channel may carry the caller's id: ignore a name that is the caller's.
         const bool callersId = role != ParticipantRole::Caller && caller && leg != caller
             && leg->cidName == caller->cidName && leg->cidNum == caller->cidNum;
-        if (!callersId && !leg->cidName.isEmpty() && participant.name == fallbackName
+        // An agent is known by the agent name queue_log gives, not by the phone's caller id.
+        if (!callersId && !agentKey && !leg->cidName.isEmpty() && participant.name == fallbackName
             && role != ParticipantRole::Ivr)
             participant.name = leg->cidName;
         if (!callersId && participant.number.isEmpty() && role != ParticipantRole::Ivr)

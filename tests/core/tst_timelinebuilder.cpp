@@ -91,6 +91,7 @@ private Q_SLOTS:
     void localHalfRunningAnIvr();
     void wrapUpLastsItsDuration();
     void glitchesAreAbsorbed();
+    void isolatedBlipGoes();
     void abandonedInQueue_data();
     void abandonedInQueue();
     void outcomeFromDialStatus_data();
@@ -100,6 +101,10 @@ private Q_SLOTS:
     void sortsByTimeThenLifeOrder();
     void ringingStopsWhenAnotherAnswers();
     void holdEventsAndTransfer();
+    void holdOnTheAgentsChannelHoldsTheCaller();
+    void conferenceApplicationIsConference();
+    void blindTransferIntoQueueWaitsFromTheTransfer();
+    void blindTransferIntoAnIvrIsNotAQueue();
     void flagsLegWithoutHangup();
 };
 
@@ -122,14 +127,15 @@ void TestTimelineBuilder::queueThenTalkThenHangup()
     TimelineBuilder::build(call);
 
     // The caller is in the IVR until the queue, queued until the agent is in the bridge
-    // (40.5: alone in the bridge it still waits), then talks until the agent leaves at 99 and
-    // is back in the IVR until its own bridge exit at 99.9 and hangup at 100.
+    // (40.5: alone in the bridge it still waits), then talks until the agent leaves at 99.
+    // Alone in the bridge after the talk nothing happens to it (no lane) until its own bridge
+    // exit at 99.9 puts it back in the dialplan, the IVR, until its hangup at 100.
     compareSegments(call,
                     {
                         { u"c"_qs, SegmentKind::Ivr, 0, 10 },
                         { u"c"_qs, SegmentKind::Queue, 10, 40.5 },
                         { u"c"_qs, SegmentKind::Talk, 40.5, 99 },
-                        { u"c"_qs, SegmentKind::Ivr, 99, 100 },
+                        { u"c"_qs, SegmentKind::Ivr, 99.9, 100 },
                         { u"a"_qs, SegmentKind::Ringing, 30, 40.5 },
                         { u"a"_qs, SegmentKind::Talk, 40.5, 99 },
                         { u"queue:q1"_qs, SegmentKind::Queue, 10, 40.5 },
@@ -349,7 +355,7 @@ void TestTimelineBuilder::glitchesAreAbsorbed()
         ev(EventType::BridgeEnter, 2.0001, u"a1"_qs, bridge(u"x"_qs)),
         ev(EventType::BridgeExit, 5, u"a1"_qs, bridge(u"x"_qs)),
         ev(EventType::Hangup, 5, u"a1"_qs),
-        // 3 ms alone in the bridge before hanging up: a blip after the talk.
+        // 3 ms alone in the bridge before hanging up: the talk ended at 5, nothing follows.
         ev(EventType::BridgeExit, 5.003, u"c1"_qs, bridge(u"x"_qs)),
         ev(EventType::Hangup, 5.003, u"c1"_qs),
     };
@@ -358,12 +364,38 @@ void TestTimelineBuilder::glitchesAreAbsorbed()
     compareSegments(call,
                     {
                         { u"c"_qs, SegmentKind::Ringing, 0, 1 },
-                        { u"c"_qs, SegmentKind::Talk, 1, 5.003 },
+                        { u"c"_qs, SegmentKind::Talk, 1, 5 },
                         { u"a"_qs, SegmentKind::Ringing, 0, 1 },
                         { u"a"_qs, SegmentKind::Talk, 1, 5 },
                     });
     for (const Segment &segment : std::as_const(call.segments))
         QVERIFY2(segment.end > segment.start, "no zero-length segments");
+}
+
+void TestTimelineBuilder::isolatedBlipGoes()
+{
+    Call call = threePartyCall();
+    call.events = {
+        ev(EventType::ChannelStart, 0, u"c1"_qs),
+        ev(EventType::ChannelStart, 0, u"a1"_qs),
+        ev(EventType::Answer, 1, u"a1"_qs),
+        ev(EventType::BridgeEnter, 1, u"a1"_qs, bridge(u"x"_qs)),
+        ev(EventType::BridgeEnter, 1, u"c1"_qs, bridge(u"x"_qs)),
+        ev(EventType::BridgeExit, 5, u"a1"_qs, bridge(u"x"_qs)),
+        ev(EventType::Hangup, 5, u"a1"_qs),
+        // Alone in the bridge 5-5.02 (no lane), then 1 ms in the dialplan before the hangup.
+        ev(EventType::BridgeExit, 5.02, u"c1"_qs, bridge(u"x"_qs)),
+        ev(EventType::Hangup, 5.021, u"c1"_qs),
+    };
+    TimelineBuilder::build(call);
+
+    compareSegments(call,
+                    {
+                        { u"c"_qs, SegmentKind::Ringing, 0, 1 },
+                        { u"c"_qs, SegmentKind::Talk, 1, 5 },
+                        { u"a"_qs, SegmentKind::Ringing, 0, 1 },
+                        { u"a"_qs, SegmentKind::Talk, 1, 5 },
+                    });
 }
 
 void TestTimelineBuilder::abandonedInQueue_data()
@@ -543,7 +575,8 @@ void TestTimelineBuilder::holdEventsAndTransfer()
     };
     TimelineBuilder::build(call);
 
-    // While the caller is on hold the agent is alone with nobody: no lane for those 5 s.
+    // A hold is a state of the conversation: while the caller is on hold (10-15) the agent,
+    // whose only company it is, has it on hold, and the agent's lane says so too.
     compareSegments(call,
                     {
                         { u"c"_qs, SegmentKind::Ivr, 0, 1 },
@@ -552,9 +585,197 @@ void TestTimelineBuilder::holdEventsAndTransfer()
                         { u"c"_qs, SegmentKind::Talk, 15, 20 },
                         { u"c"_qs, SegmentKind::Ivr, 20, 21 },
                         { u"a"_qs, SegmentKind::Talk, 1, 10 },
+                        { u"a"_qs, SegmentKind::Hold, 10, 15 },
                         { u"a"_qs, SegmentKind::Talk, 15, 20 },
                     });
     QCOMPARE(toString(call.summary.outcome), toString(CallOutcome::Transferred));
+}
+
+void TestTimelineBuilder::holdOnTheAgentsChannelHoldsTheCaller()
+{
+    // Asterisk's hold is recorded on the channel that pressed hold, the agent's.
+    Call call = threePartyCall();
+    call.events = {
+        ev(EventType::ChannelStart, 0, u"c1"_qs),
+        ev(EventType::ChannelStart, 0, u"a1"_qs),
+        ev(EventType::Answer, 1, u"a1"_qs),
+        ev(EventType::BridgeEnter, 1, u"a1"_qs, bridge(u"x"_qs)),
+        ev(EventType::BridgeEnter, 1, u"c1"_qs, bridge(u"x"_qs)),
+        ev(EventType::HoldStart, 10, u"a1"_qs),
+        ev(EventType::HoldEnd, 15, u"a1"_qs),
+        ev(EventType::BridgeExit, 20, u"a1"_qs, bridge(u"x"_qs)),
+        ev(EventType::Hangup, 20, u"a1"_qs),
+        ev(EventType::BridgeExit, 20, u"c1"_qs, bridge(u"x"_qs)),
+        ev(EventType::Hangup, 20, u"c1"_qs),
+    };
+    TimelineBuilder::build(call);
+
+    // The caller hears ringing while the agent's phone rings (0-1), talks, and from 10 to 15
+    // is on hold: not back in the IVR, which nobody on the call is.
+    compareSegments(call,
+                    {
+                        { u"c"_qs, SegmentKind::Ringing, 0, 1 },
+                        { u"c"_qs, SegmentKind::Talk, 1, 10 },
+                        { u"c"_qs, SegmentKind::Hold, 10, 15 },
+                        { u"c"_qs, SegmentKind::Talk, 15, 20 },
+                        { u"a"_qs, SegmentKind::Ringing, 0, 1 },
+                        { u"a"_qs, SegmentKind::Talk, 1, 10 },
+                        { u"a"_qs, SegmentKind::Hold, 10, 15 },
+                        { u"a"_qs, SegmentKind::Talk, 15, 20 },
+                    });
+}
+
+void TestTimelineBuilder::conferenceApplicationIsConference()
+{
+    // The agent transfers the caller blind into ConfBridge room 7001, dials in from a second
+    // channel (a2, the same person), and Bob joins for a while. ConferenceEnter without a
+    // bridge id is the application starting; an Other event with conference_left its end.
+    Call call = threePartyCall();
+    call.legs.append({ u"a2"_qs, u"PJSIP/agenta-00000004"_qs, u"a"_qs, {}, {}, {} });
+    const QJsonObject room { { EventDetail::Conference, u"7001"_qs } };
+    const QJsonObject left { { EventDetail::ConferenceLeft, u"7001"_qs } };
+    QJsonObject softmix = bridge(u"conf"_qs);
+    softmix.insert(EventDetail::BridgeTechnology, u"softmix"_qs);
+    call.events = {
+        ev(EventType::ChannelStart, 0, u"c1"_qs),
+        ev(EventType::ChannelStart, 0, u"a1"_qs),
+        ev(EventType::Answer, 1, u"a1"_qs),
+        ev(EventType::BridgeEnter, 1, u"a1"_qs, bridge(u"x"_qs)),
+        ev(EventType::BridgeEnter, 1, u"c1"_qs, bridge(u"x"_qs)),
+        ev(EventType::Transfer, 10, u"a1"_qs,
+           { { EventDetail::Kind, u"blind"_qs },
+             { EventDetail::Target, u"7001@conferences"_qs },
+             { EventDetail::Transferee, u"c1"_qs } }),
+        ev(EventType::BridgeExit, 10.001, u"c1"_qs, bridge(u"x"_qs)),
+        ev(EventType::BridgeExit, 10.002, u"a1"_qs, bridge(u"x"_qs)),
+        ev(EventType::Hangup, 10.003, u"a1"_qs),
+        ev(EventType::ConferenceEnter, 10.05, u"c1"_qs, room),
+        ev(EventType::BridgeEnter, 10.5, u"c1"_qs, softmix),
+        ev(EventType::ChannelStart, 20, u"a2"_qs),
+        ev(EventType::ConferenceEnter, 20.05, u"a2"_qs, room),
+        ev(EventType::Answer, 20.1, u"a2"_qs),
+        ev(EventType::BridgeEnter, 20.5, u"a2"_qs, softmix),
+        ev(EventType::ChannelStart, 30, u"b1"_qs),
+        ev(EventType::ConferenceEnter, 30.05, u"b1"_qs, room),
+        ev(EventType::Answer, 30.1, u"b1"_qs),
+        ev(EventType::BridgeEnter, 30.5, u"b1"_qs, softmix),
+        ev(EventType::BridgeExit, 60, u"b1"_qs, softmix),
+        ev(EventType::Other, 60.001, u"b1"_qs, left),
+        ev(EventType::Hangup, 60.002, u"b1"_qs),
+        ev(EventType::BridgeExit, 90, u"c1"_qs, softmix),
+        ev(EventType::Other, 90.001, u"c1"_qs, left),
+        ev(EventType::Hangup, 90.002, u"c1"_qs),
+        ev(EventType::BridgeExit, 92, u"a2"_qs, softmix),
+        ev(EventType::Other, 92.001, u"a2"_qs, left),
+        ev(EventType::Hangup, 92.002, u"a2"_qs),
+    };
+    TimelineBuilder::build(call);
+
+    // Caller: ringing while a1 rings, talk until it leaves the agent's bridge at 10.001, then
+    // in the conference: first on its way there (the transfer names the room), then alone in
+    // the room, with the agent (20.5), with the agent and Bob (30.5-60) and with the agent
+    // again, all of it the conference, until it leaves at 90.001; the 1 ms before its hangup
+    // is a blip that joins the conference.
+    // Agent: a1 rings 0-1 and talks until the caller leaves at 10.001 (alone after that: no
+    // lane); a2 is a channel starting (ringing, 20-20.05) and then in the conference until
+    // it leaves at 92.001. Bob: the same from 30 to his leaving at 60.001.
+    compareSegments(call,
+                    {
+                        { u"c"_qs, SegmentKind::Ringing, 0, 1 },
+                        { u"c"_qs, SegmentKind::Talk, 1, 10.001 },
+                        { u"c"_qs, SegmentKind::Conference, 10.001, 90.002 },
+                        { u"a"_qs, SegmentKind::Ringing, 0, 1 },
+                        { u"a"_qs, SegmentKind::Talk, 1, 10.001 },
+                        { u"a"_qs, SegmentKind::Ringing, 20, 20.05 },
+                        { u"a"_qs, SegmentKind::Conference, 20.05, 92.001 },
+                        { u"b"_qs, SegmentKind::Ringing, 30, 30.05 },
+                        { u"b"_qs, SegmentKind::Conference, 30.05, 60.001 },
+                    });
+    QCOMPARE(call.summary.agents, (QStringList { u"Agent A"_qs, u"Bob"_qs }));
+}
+
+void TestTimelineBuilder::blindTransferIntoQueueWaitsFromTheTransfer()
+{
+    Call call = threePartyCall();
+    call.participants.append({ u"queue:q2"_qs, ParticipantRole::Queue, u"q2"_qs, {} });
+    call.events = {
+        ev(EventType::ChannelStart, 0, u"c1"_qs),
+        ev(EventType::QueueEnter, 5, u"c1"_qs, { { EventDetail::Queue, u"q1"_qs } }),
+        ev(EventType::ChannelStart, 6, u"a1"_qs),
+        ev(EventType::Answer, 10, u"a1"_qs),
+        ev(EventType::BridgeEnter, 10, u"a1"_qs, bridge(u"x"_qs)),
+        ev(EventType::BridgeEnter, 10, u"c1"_qs, bridge(u"x"_qs)),
+        // Logged on the agent's channel, naming the caller's as the one it moves.
+        ev(EventType::Transfer, 40, u"a1"_qs,
+           { { EventDetail::Kind, u"blind"_qs },
+             { EventDetail::Target, u"8003@queues"_qs },
+             { EventDetail::Transferee, u"c1"_qs } }),
+        ev(EventType::BridgeExit, 40.01, u"c1"_qs, bridge(u"x"_qs)),
+        ev(EventType::BridgeExit, 40.02, u"a1"_qs, bridge(u"x"_qs)),
+        ev(EventType::Hangup, 40.03, u"a1"_qs),
+        ev(EventType::QueueLeave, 40.04, u"c1"_qs, { { EventDetail::Queue, u"q1"_qs } }),
+        ev(EventType::QueueEnter, 40.06, u"c1"_qs, { { EventDetail::Queue, u"q2"_qs } }),
+        ev(EventType::ChannelStart, 41, u"b1"_qs),
+        ev(EventType::Answer, 45, u"b1"_qs),
+        ev(EventType::BridgeEnter, 45, u"b1"_qs, bridge(u"y"_qs)),
+        ev(EventType::BridgeEnter, 45, u"c1"_qs, bridge(u"y"_qs)),
+        ev(EventType::BridgeExit, 100, u"c1"_qs, bridge(u"y"_qs)),
+        ev(EventType::Hangup, 100, u"c1"_qs),
+        ev(EventType::BridgeExit, 100.005, u"b1"_qs, bridge(u"y"_qs)),
+        ev(EventType::Hangup, 100.006, u"b1"_qs),
+    };
+    TimelineBuilder::build(call);
+
+    // From leaving the agent's bridge (40.01) the caller waits for q2, through the 50 ms in
+    // which the first Queue application ends and the second starts, until Bob answers at 45;
+    // q2's lane shows the same wait. Bob is alone after the caller's hangup: no lane.
+    compareSegments(call,
+                    {
+                        { u"c"_qs, SegmentKind::Ivr, 0, 5 },
+                        { u"c"_qs, SegmentKind::Queue, 5, 10 },
+                        { u"c"_qs, SegmentKind::Talk, 10, 40.01 },
+                        { u"c"_qs, SegmentKind::Queue, 40.01, 45 },
+                        { u"c"_qs, SegmentKind::Talk, 45, 100 },
+                        { u"a"_qs, SegmentKind::Ringing, 6, 10 },
+                        { u"a"_qs, SegmentKind::Talk, 10, 40.01 },
+                        { u"b"_qs, SegmentKind::Ringing, 41, 45 },
+                        { u"b"_qs, SegmentKind::Talk, 45, 100 },
+                        { u"queue:q1"_qs, SegmentKind::Queue, 5, 10 },
+                        { u"queue:q2"_qs, SegmentKind::Queue, 40.01, 45 },
+                    });
+    QCOMPARE(call.summary.queues, (QStringList { u"q1"_qs, u"q2"_qs }));
+}
+
+void TestTimelineBuilder::blindTransferIntoAnIvrIsNotAQueue()
+{
+    // Transferred to a menu that queues the caller only after it: the menu is the IVR.
+    Call call = threePartyCall();
+    call.events = {
+        ev(EventType::ChannelStart, 0, u"c1"_qs),
+        ev(EventType::ChannelStart, 0, u"a1"_qs),
+        ev(EventType::Answer, 1, u"a1"_qs),
+        ev(EventType::BridgeEnter, 1, u"a1"_qs, bridge(u"x"_qs)),
+        ev(EventType::BridgeEnter, 1, u"c1"_qs, bridge(u"x"_qs)),
+        ev(EventType::Transfer, 10, u"c1"_qs, { { EventDetail::Kind, u"blind"_qs } }),
+        ev(EventType::BridgeExit, 10, u"c1"_qs, bridge(u"x"_qs)),
+        ev(EventType::BridgeExit, 10, u"a1"_qs, bridge(u"x"_qs)),
+        ev(EventType::Hangup, 10, u"a1"_qs),
+        ev(EventType::Other, 11, u"c1"_qs, { { EventDetail::App, u"BackGround"_qs } }),
+        ev(EventType::QueueEnter, 20, u"c1"_qs, { { EventDetail::Queue, u"q1"_qs } }),
+        ev(EventType::Hangup, 30, u"c1"_qs),
+    };
+    TimelineBuilder::build(call);
+
+    compareSegments(call,
+                    {
+                        { u"c"_qs, SegmentKind::Ringing, 0, 1 },
+                        { u"c"_qs, SegmentKind::Talk, 1, 10 },
+                        { u"c"_qs, SegmentKind::Ivr, 10, 20 },
+                        { u"c"_qs, SegmentKind::Queue, 20, 30 },
+                        { u"a"_qs, SegmentKind::Ringing, 0, 1 },
+                        { u"a"_qs, SegmentKind::Talk, 1, 10 },
+                        { u"queue:q1"_qs, SegmentKind::Queue, 20, 30 },
+                    });
 }
 
 void TestTimelineBuilder::flagsLegWithoutHangup()

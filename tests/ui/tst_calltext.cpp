@@ -52,6 +52,51 @@ void TestCallText::eventDescription_data()
         << int(EventType::Transfer) << u"TRANSFER"_qs
         << QJsonObject { { u"kind"_qs, u"attended"_qs }, { u"target"_qs, u"s@user"_qs } }
         << u"Attended transfer to s@user"_qs;
+    // What the importer writes: kind and target (CEL, queue_log and inferred CDR transfers).
+    QTest::newRow("CEL blind transfer to a queue")
+        << int(EventType::Transfer) << u"BLINDTRANSFER"_qs
+        << QJsonObject { { u"kind"_qs, u"blind"_qs }, { u"target"_qs, u"8003@queues"_qs } }
+        << u"Blind transfer to 8003@queues"_qs;
+    QTest::newRow("CEL attended transfer to a channel")
+        << int(EventType::Transfer) << u"ATTENDEDTRANSFER"_qs
+        << QJsonObject { { u"kind"_qs, u"attended"_qs },
+                         { u"target"_qs, u"PJSIP/2001-00000005"_qs } }
+        << u"Attended transfer to PJSIP/2001-00000005"_qs;
+    QTest::newRow("the kind wins over the record's word")
+        << int(EventType::Transfer) << u"BLINDTRANSFER"_qs
+        << QJsonObject { { u"kind"_qs, u"attended"_qs }, { u"target"_qs, u"8003"_qs } }
+        << u"Attended transfer to 8003"_qs;
+    QTest::newRow("queue_log TRANSFER")
+        << int(EventType::Transfer) << u"TRANSFER"_qs
+        << QJsonObject { { u"kind"_qs, u"transfer"_qs }, { u"target"_qs, u"s@user"_qs } }
+        << u"Transferred to s@user"_qs;
+    QTest::newRow("transfer inferred from CDR rows")
+        << int(EventType::Transfer) << u"end"_qs
+        << QJsonObject { { u"kind"_qs, u"blind"_qs },
+                         { u"target"_qs, u"SIP/charlie-0000000a"_qs },
+                         { u"inferred"_qs, true } }
+        << u"Blind transfer to SIP/charlie-0000000a (inferred from CDR)"_qs;
+    QTest::newRow("conference application")
+        << int(EventType::ConferenceEnter) << u"APP_START"_qs
+        << QJsonObject { { u"app"_qs, u"ConfBridge"_qs }, { u"conference"_qs, u"7001"_qs } }
+        << u"Joined conference 7001"_qs;
+    QTest::newRow("conference application ends")
+        << int(EventType::Other) << u"APP_END"_qs
+        << QJsonObject { { u"app"_qs, u"ConfBridge"_qs }, { u"conference_left"_qs, u"7001"_qs } }
+        << u"Left conference 7001"_qs;
+    QTest::newRow("CDR row that is not the leg's last")
+        << int(EventType::Other) << u"end"_qs
+        << QJsonObject { { u"disposition"_qs, u"NO ANSWER"_qs }, { u"billsec"_qs, 0 } }
+        << u"Conversation ended (no answer)"_qs;
+    QTest::newRow("queue_log CONNECT beside CEL")
+        << int(EventType::Other) << u"CONNECT"_qs
+        << QJsonObject { { u"queue"_qs, u"billing"_qs }, { u"agent"_qs, u"Agent F"_qs } }
+        << u"Answered from queue billing"_qs;
+    QTest::newRow("dialplan application")
+        << int(EventType::Other) << u"APP_START"_qs
+        << QJsonObject { { u"app"_qs, u"Playback"_qs },
+                         { u"appdata"_qs, u"custom/please-hold"_qs } }
+        << u"Started Playback"_qs;
     QTest::newRow("transfer of unknown kind")
         << int(EventType::Transfer) << u"TRANSFER"_qs << QJsonObject() << u"Transferred"_qs;
     QTest::newRow("holding bridge")

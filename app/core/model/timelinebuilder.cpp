@@ -117,6 +117,10 @@ struct LegState
     bool onHold = false;
     bool inQueue = false;
     QString queue;
+    bool inConference = false; // inside a conference application (ConfBridge, MeetMe)
+    // Where a blind transfer sends this leg (a queue, a conference), from the transfer until
+    // it gets there: the few moments between are the same wait, not the IVR.
+    std::optional<LegActivity> transferredTo;
     bool delivered = false; // left a holding bridge alive: on its way to someone
     bool ringingStopped = false; // the caller was answered by someone else
     bool hadChannelStart = false;
@@ -144,12 +148,14 @@ struct Parties
 {
     QSet<QString> people;
     QSet<QString> ivrs;
+    QSet<QString> holders; // people in the bridge who have put the others on hold
 };
 
 struct Company
 {
     qsizetype people = 0; // other people than the leg's own participant
     bool ivr = false;
+    bool heldBy = false; // someone else in the bridge holds this leg
 };
 
 class Builder
@@ -184,6 +190,8 @@ private:
     void closeSegment(LegState &leg, Timestamp end);
     void finish();
 
+    void findTransferDestinations();
+
     void buildLanes();
     void buildSummary();
 
@@ -195,6 +203,7 @@ private:
     mutable QHash<QString, Parties> m_reachable; // per talk bridge, until the state changes
     QList<Segment> m_raw;
     Timestamp m_now;
+    QHash<int, std::pair<int, LegActivity>> m_transferDestinations; // event -> (leg, where)
 
     bool m_transferred = false;
     bool m_abandoned = false;
@@ -254,9 +263,14 @@ void Builder::run()
     for (const Leg &leg : std::as_const(m_call.legs))
         addLeg(leg);
     linkLocalPairs();
+    findTransferDestinations();
 
-    for (CallEvent &event : m_call.events) {
+    for (qsizetype i = 0; i < m_call.events.size(); ++i) {
+        CallEvent &event = m_call.events[i];
         advanceTo(event.time);
+        if (const auto found = m_transferDestinations.constFind(int(i));
+            found != m_transferDestinations.constEnd())
+            m_legs[found->first].transferredTo = found->second;
         LegState *leg = legFor(event.legId);
         if (leg) {
             if (event.participantId.isEmpty())
@@ -269,8 +283,9 @@ void Builder::run()
             m_transferred = true;
         }
         // These change no channel's state; skipping them keeps large calls fast.
-        if (event.type != EventType::Other && event.type != EventType::CallEnd
-            && event.type != EventType::Transfer)
+        const bool leftConference = event.details.contains(EventDetail::ConferenceLeft);
+        if ((event.type != EventType::Other || leftConference) && event.type != EventType::CallEnd
+            && (event.type != EventType::Transfer || m_transferDestinations.contains(int(i))))
             recompute();
     }
     finish();
@@ -283,6 +298,47 @@ void Builder::run()
     }
     buildLanes();
     buildSummary();
+}
+
+// A blind transfer moves a leg (the transferee the record names, else the leg it is logged on)
+// to a queue or a conference: its next step, before anything else happens on it, shows where.
+// The leg waits there from the transfer on. A transfer to anything else (an IVR, a phone) is
+// left to the records that follow.
+void Builder::findTransferDestinations()
+{
+    const QList<CallEvent> &events = m_call.events;
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const CallEvent &transfer = events[i];
+        if (transfer.type != EventType::Transfer
+            || detailText(transfer.details, EventDetail::Kind) != u"blind")
+            continue;
+        QString moved = detailText(transfer.details, EventDetail::Transferee);
+        if (!m_legIndex.contains(moved))
+            moved = transfer.legId;
+        if (!m_legIndex.contains(moved))
+            continue;
+
+        for (qsizetype j = i + 1; j < events.size(); ++j) {
+            const CallEvent &next = events[j];
+            if (next.legId != moved || next.type == EventType::Transfer
+                || next.type == EventType::BridgeExit || next.type == EventType::QueueLeave)
+                continue;
+            const QString queue = detailText(next.details, EventDetail::Queue);
+            const bool queueLogEntry = next.type == EventType::Other && !queue.isEmpty()
+                && !next.details.contains(EventDetail::Agent)
+                && !next.details.contains(EventDetail::App);
+            if (next.type == EventType::QueueEnter || queueLogEntry)
+                m_transferDestinations.insert(
+                    int(i), { m_legIndex.value(moved), { SegmentKind::Queue, queue } });
+            else if (next.type == EventType::ConferenceEnter)
+                m_transferDestinations.insert(
+                    int(i), { m_legIndex.value(moved), { SegmentKind::Conference, {} } });
+            else if (next.type == EventType::Other && !next.details.contains(EventDetail::App)
+                     && !next.details.contains(EventDetail::ConferenceLeft))
+                continue; // a record that says nothing about where the leg is
+            break;
+        }
+    }
 }
 
 void Builder::startLeg(LegState &leg)
@@ -319,6 +375,11 @@ void Builder::apply(const CallEvent &event, LegState &leg)
     case EventType::BridgeEnter:
     case EventType::ConferenceEnter: {
         startLeg(leg);
+        leg.transferredTo.reset();
+        if (event.type == EventType::ConferenceEnter && bridgeId.isEmpty()) {
+            leg.inConference = true; // the application; its bridge follows
+            break;
+        }
         const bool holding
             = event.details.value(EventDetail::BridgeTechnology).toString() == u"holding_bridge";
         enterBridge(index, bridgeId, holding);
@@ -346,6 +407,7 @@ void Builder::apply(const CallEvent &event, LegState &leg)
         break;
     case EventType::QueueEnter:
         startLeg(leg);
+        leg.transferredTo.reset();
         leg.inQueue = true;
         leg.queue = detailText(event.details, EventDetail::Queue);
         leg.delivered = false;
@@ -390,6 +452,9 @@ void Builder::apply(const CallEvent &event, LegState &leg)
         startLeg(leg);
         break;
     case EventType::Other:
+        if (event.details.contains(EventDetail::ConferenceLeft))
+            leg.inConference = false;
+        break;
     case EventType::CallEnd:
         break;
     }
@@ -448,6 +513,8 @@ void Builder::endLeg(int legIndex, bool isHangup)
     leg.ended = true;
     leg.onHold = false;
     leg.inQueue = false;
+    leg.inConference = false;
+    leg.transferredTo.reset();
     leg.hadHangup = true;
 }
 
@@ -504,6 +571,8 @@ const Parties &Builder::reachable(const QString &bridgeId) const
                 continue;
             seenLegs.insert(member);
             const LegState &other = m_legs[member];
+            if (other.onHold && !other.ended && !other.plumbing && !other.ivr)
+                parties.holders.insert(other.participantId);
             if (other.ended || !other.started || other.onHold)
                 continue;
             if (!other.plumbing) {
@@ -533,12 +602,14 @@ Company Builder::company(int legIndex) const
     const LegState &leg = m_legs[legIndex];
     QSet<QString> people;
     QSet<QString> ivrs;
+    bool heldBy = false;
     const Parties *only = nullptr;
     int bridges = 0;
     for (const QString &bridgeId : leg.bridges) {
         if (m_bridges.value(bridgeId).holding)
             continue;
         const Parties &far = reachable(bridgeId);
+        heldBy = heldBy || far.holders.size() > (far.holders.contains(leg.participantId) ? 1 : 0);
         if (++bridges == 1) {
             only = &far;
             continue;
@@ -556,7 +627,7 @@ Company Builder::company(int legIndex) const
     }
     const qsizetype others = people.size() - (people.contains(leg.participantId) ? 1 : 0);
     const qsizetype machines = ivrs.size() - (ivrs.contains(leg.participantId) ? 1 : 0);
-    return { others, machines > 0 };
+    return { others, machines > 0, heldBy };
 }
 
 bool Builder::reaches(int legIndex, const QString &participantId) const
@@ -591,6 +662,9 @@ std::optional<LegActivity> Builder::desired(int legIndex) const
         return wrapping ? std::optional(LegActivity { SegmentKind::WrapUp, {} }) : std::nullopt;
     if (leg.onHold)
         return LegActivity { SegmentKind::Hold, {} };
+    // In a conference application the leg is in the conference, alone or not.
+    if (leg.inConference)
+        return LegActivity { SegmentKind::Conference, {} };
 
     QString holdingBridge;
     bool inTalkBridge = false;
@@ -611,7 +685,15 @@ std::optional<LegActivity> Builder::desired(int legIndex) const
             return LegActivity { SegmentKind::Talk, {} };
         if (with.ivr)
             return LegActivity { SegmentKind::Ivr, {} };
-        // Alone in the bridge: the other side has not arrived yet or has just left.
+        // The person it was talking with has put it on hold (the hold is recorded on the
+        // holder's channel): it hears music on hold.
+        if (with.heldBy)
+            return LegActivity { SegmentKind::Hold, {} };
+        // Alone in the bridge: the other side has not arrived yet or has just left. Left after
+        // a conversation, the caller is only waiting for its own hangup: no IVR talks to it.
+        if (leg.isCaller && leg.talked && !leg.inQueue && !leg.transferredTo
+            && holdingBridge.isEmpty() && !someoneRingsFor(leg))
+            return std::nullopt;
     }
     if (!holdingBridge.isEmpty()) {
         // A holding bridge is a queue until someone has talked with this leg, and for
@@ -623,6 +705,8 @@ std::optional<LegActivity> Builder::desired(int legIndex) const
     }
     if (leg.inQueue)
         return LegActivity { SegmentKind::Queue, leg.queue };
+    if (leg.transferredTo)
+        return leg.transferredTo;
     if (wrapping)
         return LegActivity { SegmentKind::WrapUp, {} };
     if (leg.isCaller) {
@@ -733,7 +817,8 @@ void Builder::finish()
 }
 
 // Blips shorter than a glitch are measurement noise: first those between two stretches of one
-// kind (and gaps there) join the stretches, then any other blip joins the stretch before it.
+// kind (and gaps there) join the stretches, then any other blip joins the stretch before it,
+// and a blip alone between gaps goes.
 void absorbGlitches(QList<Segment> &lane)
 {
     const qint64 glitch = TimelineBuilder::kGlitchMicroseconds;
@@ -765,6 +850,17 @@ void absorbGlitches(QList<Segment> &lane)
             continue;
         }
         ++i;
+    }
+    // A blip touching nothing on either side (a channel's last milliseconds between leaving
+    // its bridge and hanging up) says nothing a supervisor could see.
+    for (qsizetype i = 0; i < lane.size() && lane.size() > 1;) {
+        const Segment &blip = lane[i];
+        const bool joinsBefore = i > 0 && lane[i - 1].end == blip.start;
+        const bool joinsAfter = i + 1 < lane.size() && lane[i + 1].start == blip.end;
+        if (blip.end - blip.start < glitch && !joinsBefore && !joinsAfter)
+            lane.removeAt(i);
+        else
+            ++i;
     }
 }
 

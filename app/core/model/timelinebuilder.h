@@ -24,6 +24,13 @@ inline constexpr QLatin1StringView DialStatus("dialstatus"); // ANSWER, BUSY, NO
 inline constexpr QLatin1StringView Disposition("disposition"); // a CDR's: ANSWERED, NO ANSWER, ...
 inline constexpr QLatin1StringView Kind("kind"); // of a transfer: blind, attended
 inline constexpr QLatin1StringView Target("target"); // of a transfer
+// The room of a conference application (ConfBridge, MeetMe): on a ConferenceEnter without a
+// bridge id, the channel entered the application; on an Other event, ConferenceLeft, it left.
+inline constexpr QLatin1StringView Conference("conference");
+inline constexpr QLatin1StringView ConferenceLeft("conference_left");
+// The channel a transfer moves (Asterisk's transferee), when the record names it.
+inline constexpr QLatin1StringView Transferee("transferee_channel_uniqueid");
+inline constexpr QLatin1StringView Inferred("inferred"); // true: derived, not recorded
 inline constexpr QLatin1StringView Context("context");
 inline constexpr QLatin1StringView App("app");
 inline constexpr QLatin1StringView AppData("appdata");

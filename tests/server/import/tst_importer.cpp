@@ -41,6 +41,7 @@ private Q_SLOTS:
     void flatQueueLog();
     void celThenQueueLogMerge();
     void queueLogThenCelMerge();
+    void agentIsOnePersonAcrossChannels();
 
 private:
     std::unique_ptr<CallStore> openStore(const QString &name);
@@ -131,6 +132,18 @@ QByteArray celRow(const char *type, const char *time, const char *channel, const
         + "\",\"\",\"\",\"\",\"\",\"\",\"s\",\"default\",\"" + channel + "\",\"" + app + "\",\""
         + appdata + "\",\"3\",\"\",\"" + uniqueid + "\",\"" + linkedid + "\",\"\",\"\",\"\",\""
         + extraField + "\"\n";
+}
+
+// One cel_csv row with the caller id columns too.
+QByteArray celPartyRow(const char *type, const char *time, const char *cidName, const char *cidNum,
+                       const char *channel, const char *uniqueid, const char *linkedid,
+                       const char *app = "", const char *appdata = "", const char *extra = "")
+{
+    QByteArray extraField = QByteArray(extra).replace('"', "\"\"");
+    return QByteArray("\"") + type + "\",\"" + time + "\",\"" + cidName + "\",\"" + cidNum
+        + "\",\"\",\"\",\"\",\"s\",\"default\",\"" + channel + "\",\"" + app + "\",\"" + appdata
+        + "\",\"3\",\"\",\"" + uniqueid + "\",\"" + linkedid + "\",\"\",\"\",\"\",\"" + extraField
+        + "\"\n";
 }
 
 } // namespace
@@ -943,6 +956,145 @@ void TestImporter::queueLogThenCelMerge()
     QCOMPARE(store->callCount(), 1);
     QCOMPARE(store->resolveCrn(u"1700000000.2"), u"1700000000.1"_qs);
     QCOMPARE(callOf(*store, u"1700000000.1"_qs).events.size(), 13);
+}
+
+void TestImporter::agentIsOnePersonAcrossChannels()
+{
+    auto store = openStore(u"oneagent"_qs);
+    QVERIFY(store);
+    // By hand, as Asterisk writes it: a trunk caller without a caller id name (+15550100123)
+    // queues in "sales"; Agent D answers on PJSIP/1004-00000002 (uniqueid .2, which CONNECT
+    // names), transfers the caller blind into ConfBridge room 7001 and dials into the room
+    // from the same phone on a second channel (.3). The phone's caller id name is "Desk 4".
+    const char *crn = "1700001000.1";
+    const char *caller = "PJSIP/carrier-00000001";
+    const char *first = "PJSIP/1004-00000002";
+    const char *second = "PJSIP/1004-00000003";
+    const char *talkBridge = R"({"bridge_id":"b1","bridge_technology":"simple_bridge"})";
+    const char *room = R"({"bridge_id":"c1","bridge_technology":"softmix"})";
+    const char *normal = R"({"hangupcause":16,"hangupsource":"","dialstatus":""})";
+    const char *transfer = R"({"extension":"7001","context":"conferences","bridge_id":"b1",)"
+                           R"("transferee_channel_name":"PJSIP/carrier-00000001",)"
+                           R"("transferee_channel_uniqueid":"1700001000.1"})";
+    const QByteArray cel
+        = celPartyRow("CHAN_START", "1700001000.000000", "", "+15550100123", caller, crn, crn)
+        + celPartyRow("APP_START", "1700001001.000000", "", "+15550100123", caller, crn, crn,
+                      "Queue", "sales,t")
+        + celPartyRow("CHAN_START", "1700001002.000000", "Desk 4", "1004", first, "1700001000.2",
+                      crn)
+        + celPartyRow("ANSWER", "1700001005.000000", "Desk 4", "1004", first, "1700001000.2", crn)
+        + celPartyRow("BRIDGE_ENTER", "1700001005.100000", "Desk 4", "1004", first, "1700001000.2",
+                      crn, "", "", talkBridge)
+        + celPartyRow("BRIDGE_ENTER", "1700001005.200000", "", "+15550100123", caller, crn, crn, "",
+                      "", talkBridge)
+        + celPartyRow("BLINDTRANSFER", "1700001030.000000", "Desk 4", "1004", first, "1700001000.2",
+                      crn, "", "", transfer)
+        + celPartyRow("BRIDGE_EXIT", "1700001030.010000", "", "+15550100123", caller, crn, crn, "",
+                      "", talkBridge)
+        + celPartyRow("BRIDGE_EXIT", "1700001030.020000", "Desk 4", "1004", first, "1700001000.2",
+                      crn, "", "", talkBridge)
+        + celPartyRow("HANGUP", "1700001030.030000", "Desk 4", "1004", first, "1700001000.2", crn,
+                      "", "", normal)
+        + celPartyRow("APP_END", "1700001030.040000", "", "+15550100123", caller, crn, crn, "Queue",
+                      "sales,t")
+        + celPartyRow("APP_START", "1700001030.100000", "", "+15550100123", caller, crn, crn,
+                      "ConfBridge", "7001")
+        + celPartyRow("BRIDGE_ENTER", "1700001030.500000", "", "+15550100123", caller, crn, crn, "",
+                      "", room)
+        + celPartyRow("CHAN_START", "1700001040.000000", "Desk 4", "1004", second, "1700001000.3",
+                      crn)
+        + celPartyRow("APP_START", "1700001040.000000", "Desk 4", "1004", second, "1700001000.3",
+                      crn, "ConfBridge", "7001")
+        + celPartyRow("ANSWER", "1700001040.100000", "Desk 4", "1004", second, "1700001000.3", crn)
+        + celPartyRow("BRIDGE_ENTER", "1700001040.500000", "Desk 4", "1004", second, "1700001000.3",
+                      crn, "", "", room)
+        + celPartyRow("BRIDGE_EXIT", "1700001090.000000", "", "+15550100123", caller, crn, crn, "",
+                      "", room)
+        + celPartyRow("APP_END", "1700001090.001000", "", "+15550100123", caller, crn, crn,
+                      "ConfBridge", "7001")
+        + celPartyRow("HANGUP", "1700001090.002000", "", "+15550100123", caller, crn, crn, "", "",
+                      normal)
+        + celPartyRow("BRIDGE_EXIT", "1700001092.000000", "Desk 4", "1004", second, "1700001000.3",
+                      crn, "", "", room)
+        + celPartyRow("APP_END", "1700001092.001000", "Desk 4", "1004", second, "1700001000.3", crn,
+                      "ConfBridge", "7001")
+        + celPartyRow("HANGUP", "1700001092.002000", "Desk 4", "1004", second, "1700001000.3", crn,
+                      "", "", normal)
+        + celPartyRow("LINKEDID_END", "1700001092.003000", "Desk 4", "1004", second, "1700001000.3",
+                      crn);
+    const QByteArray queueLog
+        = "1700001001|1700001000.1|sales|NONE|ENTERQUEUE||+15550100123|1\n"
+          "1700001005|1700001000.1|sales|Agent D|CONNECT|4|1700001000.2|3\n"
+          "1700001030|1700001000.1|sales|Agent D|BLINDTRANSFER|7001|conferences|4|25|1\n";
+    const QString celPath = writeFile(u"oneagent_cel.csv"_qs, cel);
+    const QString queueLogPath = writeFile(u"oneagent_queue_log"_qs, queueLog);
+
+    Importer importer(*store);
+    const ImportReport report = importer.importPaths({ celPath, queueLogPath });
+    QVERIFY2(report.ok, qPrintable(report.errorString));
+    QCOMPARE(report.rowsRejected, 0);
+    QCOMPARE(report.calls, 1);
+    const Call call = callOf(*store, QString::fromLatin1(crn));
+
+    // Three participants: the caller, the queue, and Agent D on both channels, named as
+    // queue_log names the agent, not by the phone's caller id.
+    QCOMPARE(call.participants.size(), 3);
+    QCOMPARE(call.leg(u"1700001000.2"_qs)->participantId, u"Agent D"_qs);
+    QCOMPARE(call.leg(u"1700001000.3"_qs)->participantId, u"Agent D"_qs);
+    QVERIFY(!participantNamed(call, u"Desk 4"_qs));
+    QCOMPARE(call.participant(u"Agent D"_qs)->name, u"Agent D"_qs);
+    QCOMPARE(call.summary.agents, QStringList { u"Agent D"_qs });
+
+    // No caller id name: the caller is known by the number, not by the trunk "carrier".
+    const Participant *callerPerson = callerOf(call);
+    QVERIFY(callerPerson);
+    QCOMPARE(callerPerson->name, u"+15550100123"_qs);
+    QCOMPARE(call.summary.callerName, u"+15550100123"_qs);
+
+    // The caller: IVR until the Queue application (1001), queued until both are in the
+    // agent's bridge (1005.2), talk until it leaves that bridge (1030.01), then in the
+    // conference, on its way there and inside ConfBridge, until the application ends
+    // (1090.001); its hangup 1 ms later is a blip that joins it.
+    const QString callerId = callerPerson->id;
+    const auto t = [](const char *seconds) {
+        return Timestamp::fromMicroseconds(
+            qint64(QByteArray(seconds).replace('.', "").toLongLong()));
+    };
+    QStringList lanes;
+    for (const Segment &segment : call.segments)
+        lanes << QStringLiteral("%1 %2 %3-%4")
+                     .arg(segment.participantId, toString(segment.kind))
+                     .arg(segment.start.microseconds())
+                     .arg(segment.end.microseconds());
+    const auto lane = [&](const QString &who, SegmentKind kind, const char *from, const char *to) {
+        return QStringLiteral("%1 %2 %3-%4")
+            .arg(who, toString(kind))
+            .arg(t(from).microseconds())
+            .arg(t(to).microseconds());
+    };
+    // Agent D: .2 rings from 1002 (alone in the bridge at 1005.1 it still rings) and talks
+    // until the caller leaves at 1030.01; .3 is in the conference from its ConfBridge start
+    // (1040, the same microsecond as its channel start) until the application ends (1092.001).
+    const QStringList expected {
+        lane(callerId, SegmentKind::Ivr, "1700001000.000000", "1700001001.000000"),
+        lane(callerId, SegmentKind::Queue, "1700001001.000000", "1700001005.200000"),
+        lane(callerId, SegmentKind::Talk, "1700001005.200000", "1700001030.010000"),
+        lane(callerId, SegmentKind::Conference, "1700001030.010000", "1700001090.002000"),
+        lane(u"queue:sales"_qs, SegmentKind::Queue, "1700001001.000000", "1700001005.200000"),
+        lane(u"Agent D"_qs, SegmentKind::Ringing, "1700001002.000000", "1700001005.200000"),
+        lane(u"Agent D"_qs, SegmentKind::Talk, "1700001005.200000", "1700001030.010000"),
+        lane(u"Agent D"_qs, SegmentKind::Conference, "1700001040.000000", "1700001092.001000"),
+    };
+    if (lanes != expected)
+        qWarning().noquote() << "actual lanes:\n " << lanes.join(u"\n  "_qs);
+    QCOMPARE(lanes, expected);
+
+    // The transfer as both sources write it: kind and target.
+    for (const CallEvent &event : eventsOf(call, EventType::Transfer)) {
+        QCOMPARE(event.details.value(EventDetail::Kind).toString(), u"blind"_qs);
+        QCOMPARE(event.details.value(EventDetail::Target).toString(), u"7001@conferences"_qs);
+    }
+    QCOMPARE(eventsOf(call, EventType::Transfer).size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestImporter)
