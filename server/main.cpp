@@ -5,15 +5,16 @@
 
 namespace {
 
-int usage(QTextStream &out)
+int usage(QTextStream &out, int exitCode)
 {
     out << "Usage: crn-server COMMAND [OPTIONS]\n\n"
            "Commands:\n"
-           "  import   --db FILE PATH...              read call records into the database\n"
-           "  serve    --db FILE [--listen ADDR:PORT] answer the console's HTTP API\n"
-           "  generate --out DIR [--calls N] [--seed S] write a realistic contact-center day\n\n"
+           "  import    --db FILE PATH...                 read call records into the database\n"
+           "  serve     --db FILE [--listen HOST:PORT]    answer the console's HTTP API\n"
+           "  generate  --out DIR [--calls N] [--seed S]  write a synthetic contact-center day\n"
+           "\n"
            "Run 'crn-server COMMAND --help' for a command's options.\n";
-    return 2;
+    return exitCode;
 }
 
 } // namespace
@@ -28,7 +29,7 @@ int main(int argc, char *argv[])
     arguments.removeFirst();
     QTextStream err(stderr);
     if (arguments.isEmpty())
-        return usage(err);
+        return usage(err, 2);
 
     const QString command = arguments.takeFirst();
     if (command == u"import")
@@ -41,7 +42,10 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << "crn-server " << QCoreApplication::applicationVersion() << '\n';
         return 0;
     }
-    if (command != u"--help" && command != u"-h")
-        err << "crn-server: unknown command '" << command << "'\n\n";
-    return usage(err);
+    if (command == u"--help" || command == u"-h") {
+        QTextStream out(stdout);
+        return usage(out, 0);
+    }
+    err << "crn-server: unknown command '" << command << "'\n\n";
+    return usage(err, 2);
 }

@@ -27,6 +27,27 @@ QString cell(const QModelIndex &index, int column)
 
 } // namespace
 
+namespace {
+
+// Calls that share an id are told apart by what follows the '@' (the importer qualifies ids
+// that several example scenarios reuse), so that part is kept whole and the id shortened.
+QString elidedCrn(const QFontMetrics &metrics, const QString &crn, int width)
+{
+    if (metrics.horizontalAdvance(crn) <= width)
+        return crn;
+
+    const qsizetype at = crn.lastIndexOf(u'@');
+    if (at > 0) {
+        const QString qualifier = crn.mid(at);
+        const int room = width - metrics.horizontalAdvance(qualifier);
+        if (room > metrics.horizontalAdvance(QStringLiteral("0000…")))
+            return metrics.elidedText(crn.left(at), Qt::ElideMiddle, room) + qualifier;
+    }
+    return metrics.elidedText(crn, Qt::ElideMiddle, width);
+}
+
+} // namespace
+
 void CallSummaryDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                                 const QModelIndex &index) const
 {
@@ -72,9 +93,9 @@ void CallSummaryDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     const QRect first(box.left(), box.top(), chip.left() - box.left() - 8, chip.height());
     painter->setFont(bold);
     painter->setPen(ink);
-    painter->drawText(first, Qt::AlignLeft | Qt::AlignVCenter,
-                      boldMetrics.elidedText(cell(index, CallSummaryModel::CrnColumn),
-                                             Qt::ElideMiddle, first.width()));
+    painter->drawText(
+        first, Qt::AlignLeft | Qt::AlignVCenter,
+        elidedCrn(boldMetrics, cell(index, CallSummaryModel::CrnColumn), first.width()));
 
     QStringList parts { cell(index, CallSummaryModel::StartColumn),
                         cell(index, CallSummaryModel::CallerColumn) };

@@ -303,6 +303,13 @@ void MainWindow::showFreshnessBanner()
                    .arg(TimeText::clock(m_fetchedAt, now), TimeText::age(m_fetchedAt, now),
                         serverAddress());
         break;
+    case CallLookup::Freshness::CachedNotOnServer:
+        kind = MessageBanner::Kind::Warning;
+        text = tr("The server at %1 does not know this call. Showing the copy cached at %2 "
+                  "(%3), which may come from another server.")
+                   .arg(serverAddress(), TimeText::clock(m_fetchedAt, now),
+                        TimeText::age(m_fetchedAt, now));
+        break;
     }
 
     if (m_bannerIsFreshness && m_banner->isVisible() && m_banner->kind() == kind)
@@ -412,9 +419,17 @@ QString MainWindow::serverAddress() const
     return host + u':' + QString::number(port);
 }
 
+// Each server keeps its own list: a call opened on one site's server means nothing on another.
+QString MainWindow::recentCallsKey() const
+{
+    QString address = serverAddress();
+    address.replace(u'/', u'_');
+    return u"recentCalls/"_qs + address;
+}
+
 void MainWindow::loadRecentCalls()
 {
-    const QByteArray stored = QSettings().value(QStringLiteral("recentCalls")).toByteArray();
+    const QByteArray stored = QSettings().value(recentCallsKey()).toByteArray();
     const QJsonArray array = QJsonDocument::fromJson(stored).array();
     QList<CallSummary> summaries;
     for (const QJsonValue &value : array) {
@@ -429,6 +444,5 @@ void MainWindow::saveRecentCalls() const
     QJsonArray array;
     for (const CallSummary &summary : m_recent->summaries())
         array.append(CallJson::toJson(summary));
-    QSettings().setValue(QStringLiteral("recentCalls"),
-                         QJsonDocument(array).toJson(QJsonDocument::Compact));
+    QSettings().setValue(recentCallsKey(), QJsonDocument(array).toJson(QJsonDocument::Compact));
 }

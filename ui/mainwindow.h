@@ -67,6 +67,7 @@ private:
     // The empty page, with hint instead of the usual how-to when one is given.
     void showWelcome(const QString &hint = {});
     QString serverAddress() const;
+    QString recentCallsKey() const;
     void loadRecentCalls();
     void saveRecentCalls() const;
 

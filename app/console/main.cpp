@@ -39,7 +39,8 @@ QString searchTextFromArgument(const QString &argument)
 int main(int argc, char *argv[])
 {
     QApplication application(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("crn-console"));
+    // No organisation name, so that the cache and settings live in ~/.cache/crn-console and
+    // ~/.config/crn-console.conf rather than under a doubled crn-console/crn-console.
     QApplication::setApplicationName(QStringLiteral("crn-console"));
     QApplication::setApplicationDisplayName(QStringLiteral("CRN Console"));
     QApplication::setApplicationVersion(QStringLiteral(CRN_VERSION));

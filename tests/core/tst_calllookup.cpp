@@ -120,6 +120,7 @@ private Q_SLOTS:
     void repeatSearchAnswersFromCacheFirst();
     void showsTheCachedCopyWhenTheServerStops();
     void failsWhenTheServerIsGoneAndTheCallIsNotCached();
+    void marksACachedCallTheServerDoesNotKnow();
     void unknownCrnIsNotFound();
     void prefixOfSeveralCallsOffersTheMatches();
     void prefixOfOneCallOpensIt();
@@ -276,6 +277,29 @@ void TestCallLookup::failsWhenTheServerIsGoneAndTheCallIsNotCached()
     QCOMPARE(failed.text,
              u"The server at "_qs + m_server->url().authority()
                  + u" cannot be reached, and this call is not in the local cache."_qs);
+}
+
+void TestCallLookup::marksACachedCallTheServerDoesNotKnow()
+{
+    // A copy fetched from another server (or a call since removed) sits in the cache.
+    const Call elsewhere = TestCalls::make(u"1600000000.1"_qs, u"2020-09-13T12:26:40Z"_qs,
+                                           { u"1600000000.1"_qs, u"1600000000.2"_qs });
+    const QDateTime fetchedAt = QDateTime::currentDateTimeUtc().addSecs(-600);
+    bool stored = false;
+    m_cache->store(elsewhere, fetchedAt, this, [&stored](bool ok) { stored = ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(stored, kWaitMs);
+    waitUntilConnected();
+
+    m_lookup->find(u"1600000000.1"_qs);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
+    const QList<Heard> answers = m_heard->answers();
+    QCOMPARE(answers.at(0).freshness, Freshness::Cached);
+    QCOMPARE(answers.at(1).kind, Heard::Kind::Found);
+    QCOMPARE(answers.at(1).freshness, Freshness::CachedNotOnServer);
+    QCOMPARE(answers.at(1).call, elsewhere);
+    QCOMPARE(answers.at(1).fetchedAt.toSecsSinceEpoch(), fetchedAt.toSecsSinceEpoch());
+    QCOMPARE(m_lookup->serverState(), ServerState::Connected);
 }
 
 void TestCallLookup::unknownCrnIsNotFound()

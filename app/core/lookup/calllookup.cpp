@@ -267,7 +267,7 @@ void CallLookup::Private::search(const RequestPtr &request)
             fetch(request, matches.first().crn, false);
         } else if (request->cached) {
             // The cache knew this exact text; a list now would replace the call on screen.
-            end(request);
+            notFound(request);
         } else {
             end(request);
             Q_EMIT q->matchesFound(request->query, matches);
@@ -278,9 +278,12 @@ void CallLookup::Private::search(const RequestPtr &request)
 void CallLookup::Private::notFound(const RequestPtr &request)
 {
     end(request);
-    // The cached call stays on screen: the server may simply hold a different set of calls.
+    // The cached call stays on screen, but marked: the server may hold a different set of
+    // calls, and a supervisor must not take the copy for one the server still has.
     if (request->cached) {
         qCInfo(lcNet) << "the server does not know a call the cache has";
+        Q_EMIT q->callFound(request->cached->call, Freshness::CachedNotOnServer,
+                            request->cached->fetchedAt);
         return;
     }
     Q_EMIT q->notFound(request->query);

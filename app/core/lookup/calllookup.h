@@ -28,6 +28,7 @@ public:
         Live, // just received from the server
         Cached, // from the cache, the server is being asked for a newer copy
         CachedOffline, // from the cache, the server could not be reached
+        CachedNotOnServer, // from the cache; the server answered and does not know this call
     };
     Q_ENUM(Freshness)
 
