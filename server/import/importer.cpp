@@ -64,14 +64,41 @@ private:
     QHash<QString, QString> m_parent;
 };
 
-// One call to build: its CRN, its groups, their records and what else it needs to know.
+// One call to build: its CRN, its groups, their stored records and what else it needs to know.
 struct CallInput
 {
     QString crn;
     QStringList groups;
-    QList<SourceRecord> records;
+    QList<StoredRecord> stored; // decoded on the worker: a QString per field is costly
     CallAssembler::Hints hints;
 };
+
+// The fields of stored records, in their stored order; damaged ones are left out.
+QList<SourceRecord> decodeRecords(const QList<StoredRecord> &stored, bool warn,
+                                  bool (*wanted)(RecordFormat) = nullptr)
+{
+    QList<SourceRecord> records;
+    if (!wanted)
+        records.reserve(stored.size());
+    for (const StoredRecord &row : stored) {
+        if (wanted && !wanted(RecordFormat(row.format)))
+            continue;
+        SourceRecord record;
+        record.format = RecordFormat(row.format);
+        record.group = row.group;
+        record.time = Timestamp::fromMicroseconds(row.timeUs);
+        record.origin = row.origin;
+        if (!RecordBlob::decode(row.fields, record)) {
+            if (warn) {
+                qCWarning(lcImport).noquote() << "a stored record of" << row.origin
+                                              << "is damaged; the call is built without it";
+            }
+            continue;
+        }
+        records.append(std::move(record));
+    }
+    return records;
+}
 
 struct BuiltCall
 {
@@ -83,7 +110,8 @@ struct BuiltCall
 // Runs on the thread pool: no database here.
 BuiltCall buildCall(const CallInput &input)
 {
-    const Call call = CallAssembler::assemble(input.crn, input.groups, input.records, input.hints);
+    const QList<SourceRecord> records = decodeRecords(input.stored, true);
+    const Call call = CallAssembler::assemble(input.crn, input.groups, records, input.hints);
     return { CallStore::prepareCall(call), call.legs.size(), call.events.size() };
 }
 
@@ -376,28 +404,20 @@ QString ImportRun::canonicalGroup(const QStringList &groups)
 
 bool ImportRun::loadRecords(CallInput &input)
 {
-    QList<StoredRecord> stored;
     for (const QString &group : std::as_const(input.groups)) {
-        if (!m_events.records(group, stored)) {
+        if (!m_events.records(group, input.stored)) {
             fail(m_events.errorString());
             return false;
         }
     }
-    input.records.reserve(stored.size());
-    for (const StoredRecord &row : std::as_const(stored)) {
-        SourceRecord record;
-        record.format = RecordFormat(row.format);
-        record.group = row.group;
-        record.time = Timestamp::fromMicroseconds(row.timeUs);
-        record.origin = row.origin;
-        if (!RecordBlob::decode(row.fields, record)) {
-            qCWarning(lcImport).noquote()
-                << "a stored record of" << row.origin << "is damaged; the call is built without it";
-            continue;
-        }
-        input.records.append(std::move(record));
-    }
-    input.hints = CallAssembler::lookUpHints(m_events, input.groups, input.records);
+
+    // The hints need the database, so they are looked up here, from the only records they
+    // read: queue_log rows (wrap-ups) and CDR rows (shared channel names). The worker decodes
+    // all of them again, in order, and warns about damaged ones.
+    const QList<SourceRecord> hinting = decodeRecords(input.stored, false, [](RecordFormat format) {
+        return format == RecordFormat::AsteriskQueueLog || format == RecordFormat::AsteriskCdr;
+    });
+    input.hints = CallAssembler::lookUpHints(m_events, input.groups, hinting);
     return true;
 }
 

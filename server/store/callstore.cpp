@@ -6,10 +6,13 @@
 
 #include <QAtomicInteger>
 #include <QJsonDocument>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 #include <algorithm>
+
+#include <sqlite3.h>
 
 namespace {
 
@@ -72,6 +75,50 @@ QList<std::pair<QString, QString>> searchKeys(const Call &call)
     }
     return keys;
 }
+
+sqlite3 *rawHandle(const QSqlDatabase &db)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
+QString rawError(sqlite3 *db)
+{
+    return QString::fromUtf8(sqlite3_errmsg(db));
+}
+
+// A statement on SQLite's own handle that binds UTF-8 without copying it: the bound bytes
+// must live until run(), which steps and resets at once.
+class RawStatement
+{
+public:
+    RawStatement(sqlite3 *db, const char *sql)
+    {
+        if (sqlite3_prepare_v2(db, sql, -1, &m_statement, nullptr) != SQLITE_OK)
+            m_statement = nullptr;
+    }
+    ~RawStatement() { sqlite3_finalize(m_statement); }
+    RawStatement(const RawStatement &) = delete;
+    RawStatement &operator=(const RawStatement &) = delete;
+
+    bool ok() const { return m_statement != nullptr; }
+    void bind(int index, const QByteArray &text)
+    {
+        sqlite3_bind_text(m_statement, index, text.constData(), int(text.size()), SQLITE_STATIC);
+    }
+    void bind(int index, qint64 value) { sqlite3_bind_int64(m_statement, index, value); }
+    bool run()
+    {
+        const int result = sqlite3_step(m_statement);
+        sqlite3_reset(m_statement);
+        return result == SQLITE_DONE;
+    }
+
+private:
+    sqlite3_stmt *m_statement = nullptr;
+};
 
 // The smallest string greater than every string that starts with prefix, for range scans
 // that use the index where LIKE would not.
@@ -242,10 +289,8 @@ PreparedCall CallStore::prepareCall(const Call &call)
     prepared.crn = call.crn();
     prepared.crnKey = CrnText::normalized(call.crn());
     prepared.startUs = call.summary.start.microseconds();
-    prepared.summary = QString::fromUtf8(
-        QJsonDocument(CallJson::toJson(call.summary)).toJson(QJsonDocument::Compact));
-    prepared.document
-        = QString::fromUtf8(QJsonDocument(CallJson::toJson(call)).toJson(QJsonDocument::Compact));
+    prepared.summary = CallJson::toJsonText(call.summary);
+    prepared.document = CallJson::toJsonText(call);
     for (const auto &[kind, key] : searchKeys(call)) {
         if (!key.isEmpty())
             prepared.keys.append({ kind, key });
@@ -255,47 +300,58 @@ PreparedCall CallStore::prepareCall(const Call &call)
 
 bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls)
 {
-    QSqlDatabase db = database();
-    if (!db.transaction())
-        return fail(u"Cannot save calls"_qs, db.lastError().text());
+    // The same statements as saveCalls, on SQLite's own handle: Qt's binding turns each JSON
+    // document into UTF-16 and SQLite turns it back, which cost more than writing it.
+    sqlite3 *db = rawHandle(database());
+    if (!db)
+        return fail(u"Cannot save calls"_qs,
+                    u"the call database is not an open SQLite database"_qs);
 
-    // The same statements as saveCalls.
-    QSqlQuery deleteKeys(db);
-    deleteKeys.prepare(u"DELETE FROM call_keys WHERE crn = ?"_qs);
-    QSqlQuery upsert(db);
-    upsert.prepare(u"INSERT INTO calls (crn, crn_key, start_us, summary, document)"
-                   " VALUES (?, ?, ?, ?, ?)"
-                   " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
-                   " start_us = excluded.start_us, summary = excluded.summary,"
-                   " document = excluded.document"_qs);
-    QSqlQuery insertKey(db);
-    insertKey.prepare(u"INSERT OR IGNORE INTO call_keys (key, kind, crn) VALUES (?, ?, ?)"_qs);
+    RawStatement deleteKeys(db, "DELETE FROM call_keys WHERE crn = ?");
+    RawStatement upsert(db,
+                        "INSERT INTO calls (crn, crn_key, start_us, summary, document)"
+                        " VALUES (?, ?, ?, ?, ?)"
+                        " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
+                        " start_us = excluded.start_us, summary = excluded.summary,"
+                        " document = excluded.document");
+    RawStatement insertKey(db, "INSERT OR IGNORE INTO call_keys (key, kind, crn) VALUES (?, ?, ?)");
+    if (!deleteKeys.ok() || !upsert.ok() || !insertKey.ok())
+        return fail(u"Cannot save calls"_qs, rawError(db));
+    if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return fail(u"Cannot save calls"_qs, rawError(db));
+    const auto rollBack = [&](const QString &what) {
+        const QString why = rawError(db);
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return fail(what, why);
+    };
 
+    QByteArray crn;
+    QByteArray key;
+    QByteArray kind;
     for (const PreparedCall &call : calls) {
-        deleteKeys.addBindValue(call.crn);
-        upsert.addBindValue(call.crn);
-        upsert.addBindValue(call.crnKey);
-        upsert.addBindValue(call.startUs);
-        upsert.addBindValue(call.summary);
-        upsert.addBindValue(call.document);
-        if (!deleteKeys.exec() || !upsert.exec()) {
-            const QString why = deleteKeys.lastError().isValid() ? deleteKeys.lastError().text()
-                                                                 : upsert.lastError().text();
-            db.rollback();
-            return fail(QStringLiteral("Cannot save call %1").arg(call.crn), why);
-        }
-        for (const auto &[kind, key] : call.keys) {
-            insertKey.addBindValue(key);
-            insertKey.addBindValue(kind);
-            insertKey.addBindValue(call.crn);
-            if (!insertKey.exec()) {
-                const QString why = insertKey.lastError().text();
-                db.rollback();
-                return fail(QStringLiteral("Cannot index call %1").arg(call.crn), why);
-            }
+        crn = call.crn.toUtf8();
+        const QByteArray crnKey = call.crnKey.toUtf8();
+        deleteKeys.bind(1, crn);
+        upsert.bind(1, crn);
+        upsert.bind(2, crnKey);
+        upsert.bind(3, call.startUs);
+        upsert.bind(4, call.summary);
+        upsert.bind(5, call.document);
+        if (!deleteKeys.run() || !upsert.run())
+            return rollBack(QStringLiteral("Cannot save call %1").arg(call.crn));
+        for (const auto &[keyKind, keyText] : call.keys) {
+            key = keyText.toUtf8();
+            kind = keyKind.toUtf8();
+            insertKey.bind(1, key);
+            insertKey.bind(2, kind);
+            insertKey.bind(3, crn);
+            if (!insertKey.run())
+                return rollBack(QStringLiteral("Cannot index call %1").arg(call.crn));
         }
     }
-    return db.commit() || fail(u"Cannot save calls"_qs, db.lastError().text());
+    if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return rollBack(u"Cannot save calls"_qs);
+    return true;
 }
 
 bool CallStore::removeCalls(const QStringList &crns)

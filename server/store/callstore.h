@@ -33,8 +33,8 @@ struct PreparedCall
     QString crn;
     QString crnKey;
     qint64 startUs = 0;
-    QString summary; // JSON
-    QString document; // JSON
+    QByteArray summary; // JSON, UTF-8: written to SQLite as it is, without a UTF-16 detour
+    QByteArray document; // JSON, UTF-8
     QList<std::pair<QString, QString>> keys; // (kind, normalized key)
 };
 

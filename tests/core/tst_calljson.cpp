@@ -10,6 +10,7 @@ class TestCallJson : public QObject
 
 private Q_SLOTS:
     void roundTrip();
+    void textMatchesObject();
     void rejectsWrongShapes_data();
     void rejectsWrongShapes();
 };
@@ -50,6 +51,94 @@ void TestCallJson::roundTrip()
     const auto back = CallJson::callFromJson(QJsonDocument::fromJson(wire).object(), &error);
     QVERIFY2(back.has_value(), qPrintable(error));
     QCOMPARE(*back, call);
+}
+
+void TestCallJson::textMatchesObject()
+{
+    // Every kind of text the writer must escape or encode, and fields left empty or invalid.
+    const QString awkward = u"quote \" backslash \\ slash / tab \t newline \n"_qs + QChar(0x01)
+        + QChar(0x1f) + QChar(0x7f) + u" caf\u00e9 \u65e5\u672c \U0001F600 end"_qs;
+
+    Call call;
+    call.summary.crn = u"1694023642.7"_qs;
+    call.summary.start = Timestamp::fromMicroseconds(Q_INT64_C(1694023642626751));
+    call.summary.end = Timestamp::fromMicroseconds(Q_INT64_C(1694023665000000));
+    call.summary.direction = CallDirection::Outbound;
+    call.summary.caller = awkward;
+    call.summary.callerName = QString(); // empty
+    call.summary.dialed = u"\"\""_qs;
+    call.summary.queues = { u"sales"_qs, QString(), awkward };
+    call.summary.agents = {};
+    call.summary.outcome = CallOutcome::Transferred;
+    call.summary.flagCount = 2;
+    call.participants = { { u"p1"_qs, ParticipantRole::Caller, awkward, u"+44 20 7946 0000"_qs },
+                          { u"p2"_qs, ParticipantRole::Agent, QString(), QString() } };
+    call.legs
+        = { { u"a.1"_qs, awkward, u"p1"_qs, call.summary.start, Timestamp(), call.summary.end },
+            { QString(), QString(), QString(), Timestamp(), Timestamp(), Timestamp() } };
+
+    CallEvent rich;
+    rich.type = EventType::Transfer;
+    rich.time = Timestamp::fromMicroseconds(Q_INT64_C(-1)); // before 1970
+    rich.legId = u"a.1"_qs;
+    rich.participantId = u"p1"_qs;
+    rich.sourceType = u"BLINDTRANSFER"_qs;
+    rich.details
+        = { { u"hangup_cause"_qs, 16 },
+            { u"big"_qs, Q_INT64_C(4611686018427387905) },
+            { u"ratio"_qs, 0.1 },
+            { u"whole double"_qs, 3.0 },
+            { u"negative"_qs, -2.5e-7 },
+            { u"yes"_qs, true },
+            { u"no"_qs, false },
+            { u"nothing"_qs, QJsonValue::Null },
+            { awkward, awkward },
+            { u"list"_qs, QJsonArray { 1, u"two"_qs, QJsonObject { { u"x"_qs, awkward } } } },
+            { u"empty"_qs, QJsonObject() } };
+    rich.origin = u"Master.csv:12"_qs;
+    CallEvent bare; // every field empty, the time invalid
+    call.events = { rich, bare };
+    call.segments
+        = { { u"p1"_qs, SegmentKind::Hold, call.summary.start, call.summary.end, QString() },
+            { u"p2"_qs, SegmentKind::WrapUp, call.summary.start, Timestamp(), awkward } };
+    call.flags = { { u"unjoined_leg"_qs, awkward }, { QString(), QString() } };
+    call.sources = { u"asterisk-cel"_qs, u"asterisk-queue_log"_qs };
+
+    QJsonParseError error;
+    const QByteArray text = CallJson::toJsonText(call);
+    QVERIFY(text.isValidUtf8());
+    const QJsonDocument parsed = QJsonDocument::fromJson(text, &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QCOMPARE(parsed.object(), CallJson::toJson(call));
+
+    const QByteArray summaryText = CallJson::toJsonText(call.summary);
+    const QJsonDocument summary = QJsonDocument::fromJson(summaryText, &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QCOMPARE(summary.object(), CallJson::toJson(call.summary));
+
+    // The control characters travel as escapes (RFC 8259 section 7), never raw.
+    for (const char c : text)
+        QVERIFY(uchar(c) >= 0x20);
+    QVERIFY(text.contains(R"(\u0001)"));
+    QVERIFY(text.contains(R"(\t)"));
+
+    // A call far longer than the writer's first buffer, twice: the buffer grows, and is reused.
+    Call longCall = call;
+    for (int i = 0; i < 3000; ++i) {
+        rich.origin = u"Master.csv:"_qs + QString::number(i);
+        longCall.events.append(rich);
+    }
+    for (int round = 0; round < 2; ++round) {
+        const QByteArray longText = CallJson::toJsonText(longCall);
+        QVERIFY(longText.size() > 1024 * 1024);
+        QCOMPARE(QJsonDocument::fromJson(longText).object(), CallJson::toJson(longCall));
+    }
+    QCOMPARE(QJsonDocument::fromJson(CallJson::toJsonText(call)).object(), CallJson::toJson(call));
+
+    // A call with nothing in it: no times, no lists.
+    const Call empty;
+    QCOMPARE(QJsonDocument::fromJson(CallJson::toJsonText(empty)).object(),
+             CallJson::toJson(empty));
 }
 
 void TestCallJson::rejectsWrongShapes_data()

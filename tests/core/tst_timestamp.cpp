@@ -1,5 +1,6 @@
 #include "model/timestamp.h"
 
+#include <QDateTime>
 #include <QTest>
 
 class TestTimestamp : public QObject
@@ -12,6 +13,8 @@ private Q_SLOTS:
     void parseEpoch_data();
     void parseEpoch();
     void toIsoKeepsOnlyNeededDigits();
+    void toIsoCalendar_data();
+    void toIsoCalendar();
 };
 
 void TestTimestamp::parseIso_data()
@@ -82,6 +85,61 @@ void TestTimestamp::toIsoKeepsOnlyNeededDigits()
     QCOMPARE(Timestamp::fromMicroseconds(Q_INT64_C(1694023642000000)).toIso(),
              u"2023-09-06T18:07:22Z"_qs);
     QVERIFY(Timestamp().toIso().isEmpty());
+}
+
+void TestTimestamp::toIsoCalendar_data()
+{
+    QTest::addColumn<QDateTime>("dateTime"); // the whole second, as Qt counts it
+    QTest::addColumn<qint64>("micros"); // added to it
+    QTest::addColumn<QString>("expected"); // written by hand
+
+    const auto utc = [](int y, int mo, int d, int h, int mi, int s) {
+        return QDateTime(QDate(y, mo, d), QTime(h, mi, s), Qt::UTC);
+    };
+    QTest::newRow("epoch") << utc(1970, 1, 1, 0, 0, 0) << Q_INT64_C(0)
+                           << u"1970-01-01T00:00:00Z"_qs;
+    QTest::newRow("a microsecond before the epoch")
+        << utc(1969, 12, 31, 23, 59, 59) << Q_INT64_C(999999) << u"1969-12-31T23:59:59.999999Z"_qs;
+    QTest::newRow("pre-1970") << utc(1969, 7, 20, 20, 17, 40) << Q_INT64_C(250000)
+                              << u"1969-07-20T20:17:40.250Z"_qs;
+    QTest::newRow("1900 is not a leap year")
+        << utc(1900, 2, 28, 23, 59, 59) << Q_INT64_C(0) << u"1900-02-28T23:59:59Z"_qs;
+    QTest::newRow("after 1900-02-28 comes March")
+        << utc(1900, 3, 1, 0, 0, 0) << Q_INT64_C(0) << u"1900-03-01T00:00:00Z"_qs;
+    QTest::newRow("2000 is a leap year")
+        << utc(2000, 2, 29, 12, 0, 0) << Q_INT64_C(500000) << u"2000-02-29T12:00:00.500Z"_qs;
+    QTest::newRow("2024 leap day, last microsecond")
+        << utc(2024, 2, 29, 23, 59, 59) << Q_INT64_C(999999) << u"2024-02-29T23:59:59.999999Z"_qs;
+    QTest::newRow("2023 has no leap day")
+        << utc(2023, 3, 1, 0, 0, 0) << Q_INT64_C(1) << u"2023-03-01T00:00:00.000001Z"_qs;
+    QTest::newRow("2100 is not a leap year")
+        << utc(2100, 3, 1, 0, 0, 0) << Q_INT64_C(0) << u"2100-03-01T00:00:00Z"_qs;
+    QTest::newRow("end of April") << utc(2023, 4, 30, 23, 59, 59) << Q_INT64_C(0)
+                                  << u"2023-04-30T23:59:59Z"_qs;
+    QTest::newRow("end of year") << utc(2023, 12, 31, 23, 59, 59) << Q_INT64_C(10)
+                                 << u"2023-12-31T23:59:59.000010Z"_qs;
+    QTest::newRow("new year") << utc(2024, 1, 1, 0, 0, 0) << Q_INT64_C(0)
+                              << u"2024-01-01T00:00:00Z"_qs;
+    QTest::newRow("year 1") << utc(1, 1, 1, 0, 0, 0) << Q_INT64_C(0) << u"0001-01-01T00:00:00Z"_qs;
+    QTest::newRow("year 9999") << utc(9999, 12, 31, 23, 59, 59) << Q_INT64_C(0)
+                               << u"9999-12-31T23:59:59Z"_qs;
+}
+
+void TestTimestamp::toIsoCalendar()
+{
+    QFETCH(QDateTime, dateTime);
+    QFETCH(qint64, micros);
+    QFETCH(QString, expected);
+
+    const Timestamp time
+        = Timestamp::fromMicroseconds(dateTime.toSecsSinceEpoch() * 1000000 + micros);
+    QCOMPARE(time.toIso(), expected);
+
+    // QDateTime agrees on the date and the clock time.
+    QCOMPARE(time.toIso().left(19), dateTime.toString(u"yyyy-MM-ddTHH:mm:ss"_qs));
+
+    char bytes[Timestamp::kMaxIsoLength];
+    QCOMPARE(QString::fromLatin1(bytes, time.writeIso(bytes)), expected);
 }
 
 QTEST_GUILESS_MAIN(TestTimestamp)

@@ -2,6 +2,10 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
 namespace {
 
 // Collects the first problem met while reading a document; later reads become no-ops.
@@ -167,6 +171,438 @@ QJsonObject flagJson(const CallFlag &flag)
     return { { u"code"_qs, flag.code }, { u"message"_qs, flag.message } };
 }
 
+// Writes compact JSON text into a buffer that is reused from call to call on each thread.
+// Keys are written in the order QJsonObject keeps them (sorted), so the text is the same as
+// QJsonDocument's for the same values.
+class TextWriter
+{
+public:
+    TextWriter()
+        : m_out(scratch())
+    {
+        if (m_out.size() < kInitialBytes)
+            m_out.resize(kInitialBytes);
+    }
+
+    ~TextWriter()
+    {
+        // One huge call must not keep its buffer for the thread's life.
+        if (m_out.size() > kKeptBytes)
+            m_out = QByteArray();
+    }
+    TextWriter(const TextWriter &) = delete;
+    TextWriter &operator=(const TextWriter &) = delete;
+
+    QByteArray text() const { return QByteArray(m_out.constData(), m_used); }
+
+    void begin(char bracket)
+    {
+        put(bracket);
+        m_first = true;
+    }
+    void end(char bracket)
+    {
+        put(bracket);
+        m_first = false;
+    }
+
+    // A key of the current object; keys here are plain ASCII and need no escaping.
+    void key(QLatin1StringView name)
+    {
+        char *p = room(name.size() + 4);
+        if (!m_first)
+            *p++ = ',';
+        *p++ = '"';
+        memcpy(p, name.data(), size_t(name.size()));
+        p += name.size();
+        *p++ = '"';
+        *p++ = ':';
+        advance(p);
+        m_first = true; // the value follows without a comma
+    }
+
+    void string(QStringView text)
+    {
+        // Each UTF-16 unit becomes at most 6 bytes ("\u001f"); two units at most 4 bytes.
+        char *p = room(text.size() * 6 + 3);
+        if (!m_first)
+            *p++ = ',';
+        *p++ = '"';
+        const char16_t *source = text.utf16();
+        const char16_t *const sourceEnd = source + text.size();
+        while (source != sourceEnd) {
+            const char16_t unit = *source++;
+            if (unit < 0x80) {
+                if (unit >= 0x20 && unit != u'"' && unit != u'\\') {
+                    *p++ = char(unit);
+                    continue;
+                }
+                *p++ = '\\';
+                switch (unit) {
+                case u'"':
+                    *p++ = '"';
+                    break;
+                case u'\\':
+                    *p++ = '\\';
+                    break;
+                case u'\b':
+                    *p++ = 'b';
+                    break;
+                case u'\f':
+                    *p++ = 'f';
+                    break;
+                case u'\n':
+                    *p++ = 'n';
+                    break;
+                case u'\r':
+                    *p++ = 'r';
+                    break;
+                case u'\t':
+                    *p++ = 't';
+                    break;
+                default:
+                    p = escapedUnit(p, unit);
+                    break;
+                }
+            } else if (unit < 0x800) {
+                *p++ = char(0xc0 | (unit >> 6));
+                *p++ = char(0x80 | (unit & 0x3f));
+            } else if (!QChar::isSurrogate(unit)) {
+                *p++ = char(0xe0 | (unit >> 12));
+                *p++ = char(0x80 | ((unit >> 6) & 0x3f));
+                *p++ = char(0x80 | (unit & 0x3f));
+            } else if (QChar::isHighSurrogate(unit) && source != sourceEnd
+                       && QChar::isLowSurrogate(*source)) {
+                const char32_t code = QChar::surrogateToUcs4(unit, *source++);
+                *p++ = char(0xf0 | (code >> 18));
+                *p++ = char(0x80 | ((code >> 12) & 0x3f));
+                *p++ = char(0x80 | ((code >> 6) & 0x3f));
+                *p++ = char(0x80 | (code & 0x3f));
+            } else {
+                // A lone surrogate has no UTF-8 form; an escape keeps the text valid JSON.
+                p = escapedUnit(p, unit);
+            }
+        }
+        *p++ = '"';
+        advance(p);
+        m_first = false;
+    }
+
+    void time(Timestamp time)
+    {
+        char *p = room(Timestamp::kMaxIsoLength + 3);
+        if (!m_first)
+            *p++ = ',';
+        *p++ = '"';
+        p += time.writeIso(p);
+        *p++ = '"';
+        advance(p);
+        m_first = false;
+    }
+
+    void integer(qint64 value)
+    {
+        char *p = room(24);
+        if (!m_first)
+            *p++ = ',';
+        p = std::to_chars(p, p + 22, value).ptr;
+        advance(p);
+        m_first = false;
+    }
+
+    void number(double value)
+    {
+        if (!std::isfinite(value)) {
+            literal(QLatin1StringView("null")); // as QJsonDocument writes it
+            return;
+        }
+        char *p = room(40);
+        if (!m_first)
+            *p++ = ',';
+        p = std::to_chars(p, p + 38, value).ptr; // the shortest text that reads back the same
+        advance(p);
+        m_first = false;
+    }
+
+    void literal(QLatin1StringView word)
+    {
+        char *p = room(word.size() + 1);
+        if (!m_first)
+            *p++ = ',';
+        memcpy(p, word.data(), size_t(word.size()));
+        advance(p + word.size());
+        m_first = false;
+    }
+
+    // A value before its key's comma: arrays and objects open with begin().
+    void comma()
+    {
+        if (!m_first)
+            put(',');
+    }
+
+    void value(const QJsonValue &value)
+    {
+        switch (value.type()) {
+        case QJsonValue::Null:
+        case QJsonValue::Undefined:
+            literal(QLatin1StringView("null"));
+            break;
+        case QJsonValue::Bool:
+            literal(QLatin1StringView(value.toBool() ? "true" : "false"));
+            break;
+        case QJsonValue::Double: {
+            // Integers are kept exactly, as QJsonValue keeps them; other numbers as doubles.
+            const qint64 whole = value.toInteger();
+            if (double(whole) == value.toDouble())
+                integer(whole);
+            else
+                number(value.toDouble());
+            break;
+        }
+        case QJsonValue::String:
+            string(value.toString());
+            break;
+        case QJsonValue::Array:
+            array(value.toArray());
+            break;
+        case QJsonValue::Object:
+            object(value.toObject());
+            break;
+        }
+    }
+
+    void object(const QJsonObject &object)
+    {
+        comma();
+        begin('{');
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            // Keys of details come from records: escape them like any string.
+            string(it.key());
+            put(':');
+            m_first = true;
+            value(it.value());
+        }
+        end('}');
+    }
+
+    void array(const QJsonArray &array)
+    {
+        comma();
+        begin('[');
+        for (const QJsonValue &item : array)
+            value(item);
+        end(']');
+    }
+
+    void strings(const QStringList &list)
+    {
+        comma();
+        begin('[');
+        for (const QString &item : list)
+            string(item);
+        end(']');
+    }
+
+private:
+    static constexpr qsizetype kInitialBytes = 16 * 1024;
+    static constexpr qsizetype kKeptBytes = 1024 * 1024;
+
+    static QByteArray &scratch()
+    {
+        thread_local QByteArray buffer;
+        return buffer;
+    }
+
+    static char *escapedUnit(char *p, char16_t unit)
+    {
+        static constexpr char kHex[] = "0123456789abcdef";
+        *p++ = 'u';
+        *p++ = kHex[(unit >> 12) & 0xf];
+        *p++ = kHex[(unit >> 8) & 0xf];
+        *p++ = kHex[(unit >> 4) & 0xf];
+        *p++ = kHex[unit & 0xf];
+        return p;
+    }
+
+    // Room for that many more bytes after what is written; the buffer only grows.
+    char *room(qsizetype bytes)
+    {
+        if (m_used + bytes > m_out.size())
+            m_out.resize(std::max(m_out.size() * 2, m_used + bytes));
+        return m_out.data() + m_used;
+    }
+    void advance(char *end) { m_used = end - m_out.constData(); }
+    void put(char c)
+    {
+        *room(1) = c;
+        ++m_used;
+    }
+
+    QByteArray &m_out;
+    qsizetype m_used = 0;
+    bool m_first = true; // no comma before the next value
+};
+
+// The members of toJson(summary), in key order, interleaved with a call's arrays when given.
+void writeCallText(TextWriter &out, const CallSummary &summary, const Call *call)
+{
+    const auto key = [&out](const char *name) {
+        out.key(QLatin1StringView(name));
+    };
+    const auto time = [&out](const char *name, Timestamp value) {
+        if (value.isValid()) {
+            out.key(QLatin1StringView(name));
+            out.time(value);
+        }
+    };
+
+    out.begin('{');
+    key("agents");
+    out.strings(summary.agents);
+    key("caller");
+    out.string(summary.caller);
+    key("caller_name");
+    out.string(summary.callerName);
+    key("crn");
+    out.string(summary.crn);
+    key("dialed");
+    out.string(summary.dialed);
+    key("direction");
+    out.string(toString(summary.direction));
+    key("duration");
+    out.number(double(summary.durationMicroseconds()) / 1e6);
+    time("end", summary.end);
+    if (call) {
+        key("events");
+        out.comma();
+        out.begin('[');
+        for (const CallEvent &event : call->events) {
+            out.comma();
+            out.begin('{');
+            if (!event.details.isEmpty()) {
+                key("details");
+                out.object(event.details);
+            }
+            key("leg");
+            out.string(event.legId);
+            if (!event.origin.isEmpty()) {
+                key("origin");
+                out.string(event.origin);
+            }
+            key("participant");
+            out.string(event.participantId);
+            key("source_type");
+            out.string(event.sourceType);
+            // toJson writes an invalid time as an empty string, and so does this.
+            key("time");
+            if (event.time.isValid())
+                out.time(event.time);
+            else
+                out.string(QStringView());
+            key("type");
+            out.string(toString(event.type));
+            out.end('}');
+        }
+        out.end(']');
+    }
+    key("flag_count");
+    out.integer(summary.flagCount);
+    if (call) {
+        key("flags");
+        out.comma();
+        out.begin('[');
+        for (const CallFlag &flag : call->flags) {
+            out.comma();
+            out.begin('{');
+            key("code");
+            out.string(flag.code);
+            key("message");
+            out.string(flag.message);
+            out.end('}');
+        }
+        out.end(']');
+
+        key("legs");
+        out.comma();
+        out.begin('[');
+        for (const Leg &leg : call->legs) {
+            out.comma();
+            out.begin('{');
+            time("answer", leg.answer);
+            key("channel");
+            out.string(leg.channel);
+            time("end", leg.end);
+            key("id");
+            out.string(leg.id);
+            key("participant");
+            out.string(leg.participantId);
+            time("start", leg.start);
+            out.end('}');
+        }
+        out.end(']');
+    }
+    key("outcome");
+    out.string(toString(summary.outcome));
+    if (call) {
+        key("participants");
+        out.comma();
+        out.begin('[');
+        for (const Participant &participant : call->participants) {
+            out.comma();
+            out.begin('{');
+            key("id");
+            out.string(participant.id);
+            key("name");
+            out.string(participant.name);
+            if (!participant.number.isEmpty()) {
+                key("number");
+                out.string(participant.number);
+            }
+            key("role");
+            out.string(toString(participant.role));
+            out.end('}');
+        }
+        out.end(']');
+    }
+    key("queues");
+    out.strings(summary.queues);
+    if (call) {
+        key("segments");
+        out.comma();
+        out.begin('[');
+        for (const Segment &segment : call->segments) {
+            out.comma();
+            out.begin('{');
+            key("end");
+            if (segment.end.isValid())
+                out.time(segment.end);
+            else
+                out.string(QStringView());
+            key("kind");
+            out.string(toString(segment.kind));
+            if (!segment.legId.isEmpty()) {
+                key("leg");
+                out.string(segment.legId);
+            }
+            key("participant");
+            out.string(segment.participantId);
+            key("start");
+            if (segment.start.isValid())
+                out.time(segment.start);
+            else
+                out.string(QStringView());
+            out.end('}');
+        }
+        out.end(']');
+
+        key("sources");
+        out.strings(call->sources);
+    }
+    time("start", summary.start);
+    out.end('}');
+}
+
 CallSummary readSummary(Reader &reader, const QJsonObject &object)
 {
     CallSummary summary;
@@ -217,6 +653,20 @@ QJsonObject toJson(const Call &call)
     object.insert(u"flags"_qs, toJsonArray(call.flags, flagJson));
     object.insert(u"sources"_qs, toJsonArray(call.sources));
     return object;
+}
+
+QByteArray toJsonText(const CallSummary &summary)
+{
+    TextWriter out;
+    writeCallText(out, summary, nullptr);
+    return out.text();
+}
+
+QByteArray toJsonText(const Call &call)
+{
+    TextWriter out;
+    writeCallText(out, call.summary, &call);
+    return out.text();
 }
 
 std::optional<CallSummary> summaryFromJson(const QJsonObject &object, QString *error)

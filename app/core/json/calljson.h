@@ -2,6 +2,7 @@
 
 #include "model/call.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -17,6 +18,13 @@ namespace CallJson {
 
 QJsonObject toJson(const CallSummary &summary);
 QJsonObject toJson(const Call &call);
+
+// The compact UTF-8 text of QJsonDocument(toJson(x)): the same keys and values, written
+// straight from the domain types without building a QJsonObject first. The server stores a
+// document per call, and building the object tree and then its text was most of an import's
+// time. Strings are escaped per RFC 8259. Thread-safe.
+QByteArray toJsonText(const CallSummary &summary);
+QByteArray toJsonText(const Call &call);
 
 std::optional<CallSummary> summaryFromJson(const QJsonObject &object, QString *error = nullptr);
 std::optional<Call> callFromJson(const QJsonObject &object, QString *error = nullptr);

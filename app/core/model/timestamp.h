@@ -33,6 +33,11 @@ public:
 
     // "2023-09-06T18:07:22.626751Z"; the fraction keeps only the digits the value needs.
     QString toIso() const;
+    // The same text as toIso(), as Latin-1 bytes written to out, which must have room for
+    // kMaxIsoLength bytes; returns how many were written (0 for an invalid time). Allocates
+    // nothing for years 0 to 9999, so writers of many times (the JSON of a call) can use it.
+    static constexpr qsizetype kMaxIsoLength = 48;
+    qsizetype writeIso(char *out) const;
 
     constexpr auto operator<=>(const Timestamp &) const = default;
     constexpr qint64 operator-(const Timestamp &other) const { return m_us - other.m_us; }
