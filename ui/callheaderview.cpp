@@ -109,7 +109,13 @@ void CallHeaderView::setCall(const Call &call)
     const CallSummary &summary = call.summary;
     m_crn = summary.crn;
 
-    m_crnLabel->setText(summary.crn);
+    // A CRN longer than any real one must not stretch the window; the whole text stays in the
+    // tooltip and in what the copy button copies.
+    constexpr qsizetype kMaxCrnCharacters = 80;
+    m_crnLabel->setText(summary.crn.size() <= kMaxCrnCharacters
+                            ? summary.crn
+                            : summary.crn.left(kMaxCrnCharacters - 1) + u'…');
+    m_crnLabel->setToolTip(summary.crn);
     m_crnLabel->setToolTip(call.sources.isEmpty()
                                ? QString()
                                : tr("Built from: %1").arg(call.sources.join(QStringLiteral(", "))));

@@ -55,6 +55,13 @@ QListView *summaryView(CallSummaryModel *model, const QString &accessibleName, Q
     return view;
 }
 
+// What was searched, short enough for one line of a banner: pasted text can be anything.
+QString shortened(const QString &query)
+{
+    constexpr qsizetype kMaxCharacters = 64;
+    return query.size() <= kMaxCharacters ? query : query.left(kMaxCharacters - 1) + u'…';
+}
+
 } // namespace
 
 MainWindow::MainWindow(CallLookup *lookup, QWidget *parent)
@@ -106,6 +113,10 @@ MainWindow::MainWindow(CallLookup *lookup, QWidget *parent)
     connect(m_lookup, &CallLookup::matchesFound, this, &MainWindow::onMatchesFound);
     connect(m_lookup, &CallLookup::notFound, this, &MainWindow::onNotFound);
     connect(m_lookup, &CallLookup::failed, this, &MainWindow::onFailed);
+    connect(m_lookup, &CallLookup::cacheProblem, this, [this](const QString &sentence) {
+        m_banner->showMessage(MessageBanner::Kind::Warning, sentence);
+        m_bannerIsFreshness = false;
+    });
     connect(m_lookup, &CallLookup::serverStateChanged, this, &MainWindow::onServerStateChanged);
 
     // "5 min ago" must not stay "5 min ago" for an hour.
@@ -330,13 +341,13 @@ void MainWindow::onMatchesFound(const QString &query, const QList<CallSummary> &
     m_matches->setSummaries(matches);
     // Until one is picked, no call on screen may pass for the answer.
     showWelcome(tr("Pick one of the matching calls on the left to see what happened."));
-    m_matchesTitle->setText(tr("Matches for “%1”").arg(query));
+    m_matchesTitle->setText(tr("Matches for “%1”").arg(shortened(query)));
     m_matchesTitle->show();
     m_matchesView->show();
     m_banner->showMessage(
         MessageBanner::Kind::Information,
         tr("%n call(s) match “%1”. Pick one on the left to open it.", "", int(matches.size()))
-            .arg(query));
+            .arg(shortened(query)));
     m_bannerIsFreshness = false;
     m_ageTimer.stop();
 }
@@ -352,7 +363,7 @@ void MainWindow::onNotFound(const QString &query)
     m_banner->showMessage(MessageBanner::Kind::Information,
                           tr("No call matches “%1”. Check the reference, or search by number, "
                              "agent or queue.")
-                              .arg(query));
+                              .arg(shortened(query)));
     m_bannerIsFreshness = false;
     m_ageTimer.stop();
 }

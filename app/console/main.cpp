@@ -70,7 +70,11 @@ int main(int argc, char *argv[])
         QStringLiteral("[CRN]"));
     parser.process(application);
 
-    const QUrl serverUrl = QUrl::fromUserInput(parser.value(server));
+    // StrictMode: fromUserInput would otherwise read "http://127.0.0.1:99999" as a host
+    // named "http" instead of refusing the port.
+    QUrl serverUrl(parser.value(server), QUrl::StrictMode);
+    if (serverUrl.scheme().isEmpty())
+        serverUrl = QUrl::fromUserInput(parser.value(server));
     if (!serverUrl.isValid() || serverUrl.host().isEmpty()
         || (serverUrl.scheme() != u"http" && serverUrl.scheme() != u"https")) {
         QTextStream(stderr) << Console::tr(
