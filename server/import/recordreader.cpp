@@ -395,6 +395,8 @@ bool parseEpochMicroseconds(QByteArrayView text, qint64 *us)
     qint64 seconds = 0;
     for (const char c : whole)
         seconds = seconds * 10 + (c - '0');
+    if (seconds > Timestamp::kLatestSecondsSinceEpoch)
+        return false;
     qint64 micros = 0;
     for (int i = 0; i < 6; ++i)
         micros = micros * 10 + (i < fraction.size() ? fraction.at(i) - '0' : 0);

@@ -59,10 +59,12 @@ QList<std::pair<QString, QString>> searchKeys(const Call &call)
     keys.append({ u"crn"_qs, CrnText::normalized(call.crn()) });
     for (const Leg &leg : call.legs)
         keys.append({ u"leg"_qs, CrnText::normalized(leg.id) });
+    // Names in the same normal form as the search text, which has lost its spaces: "Agent Z"
+    // must be found when typed as it is written.
     for (const QString &agent : call.summary.agents)
-        keys.append({ u"agent"_qs, agent.toCaseFolded() });
+        keys.append({ u"agent"_qs, CrnText::normalized(agent) });
     for (const QString &queue : call.summary.queues)
-        keys.append({ u"queue"_qs, queue.toCaseFolded() });
+        keys.append({ u"queue"_qs, CrnText::normalized(queue) });
     for (const Participant &participant : call.participants) {
         const QString digits = digitsOf(participant.number);
         if (!digits.isEmpty())

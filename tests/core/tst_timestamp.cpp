@@ -62,6 +62,11 @@ void TestTimestamp::parseEpoch_data()
     QTest::newRow("seconds") << u"1383900788"_qs << true << Q_INT64_C(1383900788000000);
     QTest::newRow("short fraction") << u"1335310195.5"_qs << true << Q_INT64_C(1335310195500000);
     QTest::newRow("not a number") << u"12a"_qs << false << Q_INT64_C(0);
+    // 253402300799 is 9999-12-31T23:59:59Z, the last second ISO 8601 can write with 4 digits.
+    QTest::newRow("last second of 9999")
+        << u"253402300799"_qs << true << Q_INT64_C(253402300799000000);
+    QTest::newRow("year 10000") << u"253402300800"_qs << false << Q_INT64_C(0);
+    QTest::newRow("year 33658") << u"999999999999"_qs << false << Q_INT64_C(0);
 }
 
 void TestTimestamp::parseEpoch()

@@ -107,6 +107,8 @@ std::optional<Timestamp> Timestamp::parseEpoch(QStringView text)
     if (!match.hasMatch())
         return std::nullopt;
     const qint64 seconds = match.capturedView(1).toLongLong();
+    if (seconds > kLatestSecondsSinceEpoch)
+        return std::nullopt;
     return Timestamp(seconds * kMicrosPerSecond + fractionToMicroseconds(match.capturedView(2)));
 }
 

@@ -17,6 +17,10 @@ class QDateTime;
 class Timestamp
 {
 public:
+    // 9999-12-31T23:59:59Z: ISO 8601 with four-digit years ends there, and so do the times
+    // this type accepts, so that every accepted time can be written back.
+    static constexpr qint64 kLatestSecondsSinceEpoch = Q_INT64_C(253402300799);
+
     constexpr Timestamp() = default;
     static constexpr Timestamp fromMicroseconds(qint64 us) { return Timestamp(us); }
     static Timestamp fromDateTime(const QDateTime &dateTime);

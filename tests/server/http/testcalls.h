@@ -15,7 +15,7 @@
 //   c3  1694023642.7    2023-09-06 18:07:22.626751  8001             support     Operator
 //   c4  1694023700.20   2023-09-06 18:08:20         +44 20 7946 0000 Support-EN  Operator
 //   c5  1694027000.3    2023-09-06 19:03:20         8002             sales       Bob
-//   c6  1694110000.5    2023-09-07 18:06:40         4930555          billing     Carol
+//   c6  1694110000.5    2023-09-07 18:06:40         4930555          billing     Carol Ann
 //   c7  CA1234abcd      2023-09-08 10:00:00         +1 415 555 0100              alice
 //
 // Newest first, the order is c7 c6 c5 c4 c3 c2 c1.
@@ -195,7 +195,7 @@ inline Call c6()
                    {},
                    u"91003"_qs,
                    u"billing"_qs,
-                   u"Carol"_qs,
+                   u"Carol Ann"_qs,
                    u"1003"_qs,
                    { u"1694110000.5"_qs, u"1694110004.6"_qs },
                    CallOutcome::Answered });

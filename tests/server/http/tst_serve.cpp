@@ -400,6 +400,9 @@ void TestServe::search_data()
     QTest::newRow("dialed number") << QByteArray("q=91002") << QList<Call> { c5(), c2() };
     QTest::newRow("agent") << QByteArray("q=operator") << QList<Call> { c4(), c3() };
     QTest::newRow("agent prefix, other case") << QByteArray("q=BO") << QList<Call> { c5(), c2() };
+    // A name with a space, searched the way the console sends it and with the space kept.
+    QTest::newRow("agent with a space") << QByteArray("q=Carol%20Ann") << QList<Call> { c6() };
+    QTest::newRow("agent without the space") << QByteArray("q=carolann") << QList<Call> { c6() };
     QTest::newRow("queue") << QByteArray("q=support") << QList<Call> { c4(), c3() };
     QTest::newRow("queue, other case") << QByteArray("q=SALES") << QList<Call> { c5(), c2() };
     QTest::newRow("nothing matches") << QByteArray("q=zzz") << QList<Call> {};

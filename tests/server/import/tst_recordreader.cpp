@@ -177,6 +177,8 @@ void TestRecordReader::parsesTimes_data()
     QTest::newRow("cdr spec typo") << QByteArray("2013-04-13:12:08") << false << qint64(0);
     QTest::newRow("queue_log typo") << QByteArray("10:10.777777") << false << qint64(0);
     QTest::newRow("words") << QByteArray("yesterday") << false << qint64(0);
+    // 999999999999 s is in the year 33658: no ISO 8601 time with four-digit years can say it.
+    QTest::newRow("epoch past the year 9999") << QByteArray("999999999999") << false << qint64(0);
     QTest::newRow("empty") << QByteArray() << false << qint64(0);
 }
 
