@@ -11,6 +11,19 @@
 
 namespace {
 
+// Binary data is full of control bytes; a text file damaged by a run of NULs has few. Such a
+// file is read, and its damaged lines are rejected one by one, so the rest is not lost.
+bool looksBinary(QByteArrayView head)
+{
+    qsizetype control = 0;
+    for (const char c : head) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            ++control;
+    }
+    return control * 20 > head.size();
+}
+
 bool isDigits(QByteArrayView text)
 {
     if (text.isEmpty())
@@ -135,7 +148,7 @@ Detection detect(const QByteArray &bytes)
         return unknown("the file is empty");
     if (head.startsWith("RIFF") && head.size() >= 12 && head.sliced(8, 4) == "WAVE")
         return unknown("a WAV audio file, not call records");
-    if (head.contains('\0'))
+    if (looksBinary(head))
         return unknown("a binary file, not call records");
 
     const QByteArrayView text = head.trimmed();

@@ -78,7 +78,8 @@ int runImportCommand(const QStringList &arguments)
     const ImportReport report = importer.importPaths(paths);
     err.flush();
     out << report.summaryLine() << '\n';
-    if (!report.ok)
+    // Nothing read at all is a failure for a script that imports on a schedule.
+    if (!report.ok || report.filesRead == 0)
         return 1;
     for (const ImportProblem &problem : report.problems) {
         if (problem.line == 0 && problem.message == u"no such file or folder")

@@ -282,6 +282,7 @@ bool ImportRun::forEachLine(QFile &file, const LineHandler &handler, qint64 *byt
     qint64 number = 0;
     qint64 reportedAt = 0;
     bool atEnd = false;
+    bool discarding = false; // inside a line already handed over as too long
     while (!atEnd) {
         // Keep the unfinished line, then read the next chunk after it.
         buffer.remove(0, consumed);
@@ -298,11 +299,32 @@ bool ImportRun::forEachLine(QFile &file, const LineHandler &handler, qint64 *byt
 
         for (;;) {
             qsizetype newline = buffer.indexOf('\n', consumed);
+            if (discarding) {
+                if (newline < 0) {
+                    consumed = buffer.size();
+                    break;
+                }
+                consumed = newline + 1;
+                discarding = false;
+                continue;
+            }
             if (newline < 0) {
                 if (!atEnd && buffer.size() - consumed <= kMaxLineBytes)
                     break;
                 if (consumed == buffer.size())
                     break;
+                if (!atEnd) {
+                    // Longer than any record: handed over once, as one line the handler
+                    // refuses, and the rest of it dropped, so that no piece of it can pass
+                    // for a row of its own and the line numbers after it stay right.
+                    const QByteArrayView head(buffer.constData() + consumed,
+                                              buffer.size() - consumed);
+                    consumed = buffer.size();
+                    discarding = true;
+                    if (!handler(head, ++number))
+                        return true;
+                    break;
+                }
                 newline = buffer.size(); // the last line, without its newline
             }
             QByteArrayView line(buffer.constData() + consumed, newline - consumed);
@@ -344,8 +366,11 @@ void ImportRun::readFile(const QString &path, qint64 *bytesDone, qint64 bytesTot
 
     if (reader->hasHeader()) {
         forEachLine(
-            file, [&](QByteArrayView line, qint64) { return reader->prepassLine(line); }, nullptr,
-            0);
+            file,
+            [&](QByteArrayView line, qint64) {
+                return line.size() > kMaxLineBytes || reader->prepassLine(line);
+            },
+            nullptr, 0);
         reader->restart();
     }
 
@@ -359,6 +384,14 @@ void ImportRun::readFile(const QString &path, qint64 *bytesDone, qint64 bytesTot
             if (line.trimmed().isEmpty())
                 return true;
             m_line = number;
+            if (line.size() > kMaxLineBytes) {
+                reject(path, number, u"longer than 4 MiB: not a call record"_qs);
+                return true;
+            }
+            if (line.contains('\0')) {
+                reject(path, number, u"contains NUL bytes: the line is damaged"_qs);
+                return true;
+            }
             if (!line.isValidUtf8()) {
                 reject(path, number, u"invalid UTF-8"_qs);
                 return true;
@@ -580,6 +613,11 @@ ImportReport Importer::importPaths(const QStringList &paths)
             found.sort();
             for (const QString &file : std::as_const(found))
                 add(file);
+        } else if (info.exists() && !info.isFile()) {
+            // A pipe or a device would block the import or never end.
+            ++report.filesSkipped;
+            report.problems.append({ path, 0, u"not a regular file"_qs });
+            Q_EMIT fileSkipped(path, u"not a regular file"_qs);
         } else if (info.exists()) {
             add(path);
         } else {

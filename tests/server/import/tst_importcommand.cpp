@@ -1,9 +1,12 @@
 #include <QDir>
+#include <QFile>
 #include <QProcess>
+
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sys/stat.h>
 
 // `crn-server import` as a person runs it: one summary line on stdout, one line per skipped
 // file or rejected row on stderr, exit codes.
@@ -17,6 +20,8 @@ private Q_SLOTS:
     void usageErrors_data();
     void usageErrors();
     void missingPathFails();
+    void pipeIsSkippedNotWaitedOn();
+    void damagedLinesAreRejectedOneByOne();
 
 private:
     struct Run
@@ -117,6 +122,52 @@ void TestImportCommand::missingPathFails()
     QCOMPARE(result.exitCode, 1);
     QCOMPARE(result.err, QStringList { missing + u": skipped: no such file or folder"_qs });
     QCOMPARE(result.out.size(), 1);
+}
+
+void TestImportCommand::pipeIsSkippedNotWaitedOn()
+{
+    const QString fifo = m_dir.filePath(u"records.fifo"_qs);
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+
+    const Run result = run({ u"--db"_qs, m_dir.filePath(u"fifo.sqlite"_qs), fifo });
+    QCOMPARE(result.exitCode, 1); // nothing was imported
+    QCOMPARE(result.err, QStringList { fifo + u": skipped: not a regular file"_qs });
+}
+
+void TestImportCommand::damagedLinesAreRejectedOneByOne()
+{
+    // One call in cel_csv form, written by hand: a caller's channel that answers and hangs up.
+    auto row = [](const char *event, const char *time, const char *extra = "") -> QByteArray {
+        return QByteArray("\"") + event + "\",\"" + time
+            + "\",\"Alice\",\"100\",\"\",\"\",\"\",\"200\",\"default\",\"SIP/alice-00000001\","
+              "\"\",\"\",\"3\",\"\",\"1700000000.1\",\"1700000000.1\",\"\",\"\",\"\",\""
+            + extra + "\"\n";
+    };
+    QByteArray endRow = row("CHAN_END", "1700000010.100000");
+    endRow.insert(10, QByteArray(3, '\0'));
+    QByteArray injected = row("CHAN_START", "1700000005.000000");
+    injected.replace("1700000000.1\",\"1700000000.1", "1700000000.9\",\"1700000000.1");
+
+    QFile file(m_dir.filePath(u"damaged.csv"_qs));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(row("CHAN_START", "1700000000.100000"));
+    file.write(row("ANSWER", "1700000001.000000"));
+    // Line 3: 5 MiB of noise, then something shaped like a row that must not be read as one.
+    file.write(QByteArray(5 << 20, 'X') + injected);
+    file.write(row("HANGUP", "1700000010.000000", "16,,ANSWER"));
+    file.write(endRow); // line 5: NUL bytes inside
+    file.write(row("LINKEDID_END", "1700000010.200000"));
+    file.close();
+
+    const Run result = run({ u"--db"_qs, m_dir.filePath(u"damaged.sqlite"_qs), file.fileName() });
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.err,
+             QStringList({ file.fileName() + u":3: longer than 4 MiB: not a call record"_qs,
+                           file.fileName() + u":5: contains NUL bytes: the line is damaged"_qs }));
+    // Four good rows of one channel: CHAN_START, ANSWER, HANGUP, LINKEDID_END.
+    QCOMPARE(result.out.size(), 1);
+    QVERIFY2(result.out.first().contains(u"1 call, 1 leg, 4 events, 2 rows rejected"_qs),
+             qPrintable(result.out.first()));
 }
 
 QTEST_GUILESS_MAIN(TestImportCommand)
