@@ -63,6 +63,7 @@ CallHeaderView::CallHeaderView(QWidget *parent)
     m_start = addField(grid, 0, 0, tr("Start"), QStringLiteral("start"));
     m_end = addField(grid, 1, 0, tr("End"), QStringLiteral("end"));
     m_duration = addField(grid, 2, 0, tr("Duration"), QStringLiteral("duration"));
+    m_endedBy = addField(grid, 3, 0, tr("Ended by"), QStringLiteral("endedBy"));
     m_direction = addField(grid, 0, 1, tr("Direction"), QStringLiteral("direction"));
     m_caller = addField(grid, 1, 1, tr("Caller"), QStringLiteral("caller"));
     m_dialed = addField(grid, 2, 1, tr("Dialed"), QStringLiteral("dialed"));
@@ -115,10 +116,10 @@ void CallHeaderView::setCall(const Call &call)
     m_crnLabel->setText(summary.crn.size() <= kMaxCrnCharacters
                             ? summary.crn
                             : summary.crn.left(kMaxCrnCharacters - 1) + u'…');
-    m_crnLabel->setToolTip(summary.crn);
-    m_crnLabel->setToolTip(call.sources.isEmpty()
-                               ? QString()
-                               : tr("Built from: %1").arg(call.sources.join(QStringLiteral(", "))));
+    QStringList tip { summary.crn };
+    if (!call.sources.isEmpty())
+        tip.append(tr("Built from: %1").arg(call.sources.join(QStringLiteral(", "))));
+    m_crnLabel->setToolTip(tip.join(u'\n'));
     m_copy->setEnabled(!summary.crn.isEmpty());
 
     const QColor chip = CallColors::outcome(summary.outcome);
@@ -148,6 +149,8 @@ void CallHeaderView::setCall(const Call &call)
     m_dialed->setText(summary.dialed.isEmpty() ? tr("unknown") : summary.dialed);
     m_queues->setText(listText(summary.queues));
     m_agents->setText(listText(summary.agents));
+    const QString endedBy = CallText::endedBy(call);
+    m_endedBy->setText(endedBy.isEmpty() ? tr("not in the records") : endedBy);
 
     const int flagCount = qMax(int(call.flags.size()), summary.flagCount);
     if (flagCount == 0) {
@@ -168,8 +171,8 @@ void CallHeaderView::clear()
     m_crnLabel->clear();
     m_copy->setEnabled(false);
     m_outcome->setVisible(false);
-    for (QLabel *label : { m_start, m_end, m_duration, m_direction, m_caller, m_dialed, m_queues,
-                           m_agents, m_flags }) {
+    for (QLabel *label : { m_start, m_end, m_duration, m_endedBy, m_direction, m_caller, m_dialed,
+                           m_queues, m_agents, m_flags }) {
         label->clear();
         label->setToolTip({});
     }

@@ -51,4 +51,5 @@ private:
     QLabel *m_queues;
     QLabel *m_agents;
     QLabel *m_flags;
+    QLabel *m_endedBy;
 };

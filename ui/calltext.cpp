@@ -309,6 +309,37 @@ QString CallText::eventDescription(const Call &call, const CallEvent &event)
     return event.sourceType.isEmpty() ? tr("Other event") : event.sourceType;
 }
 
+QString CallText::endedBy(const Call &call)
+{
+    // The last word on it counts: a call can be transferred after one side hung up its leg.
+    for (auto event = call.events.crbegin(); event != call.events.crend(); ++event) {
+        const QString word = event->sourceType.toUpper();
+        if (event->type == EventType::Abandon || word == u"COMPLETECALLER") {
+            for (const Participant &participant : call.participants) {
+                if (participant.role == ParticipantRole::Caller)
+                    return participantLabel(participant);
+            }
+            return tr("the caller");
+        }
+        if (word == u"COMPLETEAGENT")
+            return participantLabel(call, eventParticipantId(call, *event));
+        if (event->type != EventType::Hangup)
+            continue;
+
+        // Asterisk names the channel that hung up; another leg's hangup may carry it too.
+        const QString source = detail(event->details, { EventDetail::HangupSource });
+        if (source.isEmpty())
+            continue;
+        for (const Leg &leg : call.legs) {
+            if (leg.channel == source && !leg.participantId.isEmpty())
+                return participantLabel(call, leg.participantId);
+        }
+        if (source.compare(u"dialplan/builtin", Qt::CaseInsensitive) == 0)
+            return tr("the dialplan");
+    }
+    return {};
+}
+
 QString CallText::eventDetails(const CallEvent &event)
 {
     QStringList parts;

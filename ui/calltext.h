@@ -41,4 +41,8 @@ public:
 
     // "cause 16, normal clearing"; a textual cause such as NORMAL_CLEARING becomes words.
     static QString hangupCause(const QJsonValue &cause);
+
+    // Who ended the call, as the records say it (the hangup's source channel, or queue_log's
+    // COMPLETECALLER/COMPLETEAGENT, or a caller abandoning a queue); empty when they do not.
+    static QString endedBy(const Call &call);
 };

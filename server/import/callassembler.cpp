@@ -163,6 +163,7 @@ public:
     void addQueueLog(const SourceRecord &record);
     void addCdr(const QList<const SourceRecord *> &records);
     void addWrapUps();
+    void requeueCompletions();
     void flagUnjoinedLegs(const QStringList &groups);
     Call finish(const QStringList &sources);
 
@@ -179,6 +180,7 @@ private:
     QHash<QString, LegInfo> m_legs;
     QHash<QString, QString> m_agentLegs; // queue_log agent -> its leg in this call
     QList<Completion> m_completions;
+    QHash<QString, QString> m_completionCallers; // agent leg -> the caller leg it served
     QSet<QString> m_queueLogCallers; // queue_log's callids: the caller's channels
     bool m_celChannels = false;
     bool m_celQueue = false;
@@ -374,6 +376,7 @@ void Assembly::addQueueLog(const SourceRecord &r)
         const QString leg = agentLeg(agent, callerLeg);
         touch(leg, QString(), r.time).agent = agent;
         m_completions.append({ agent, leg, r.time, r[Field::Scenario] });
+        m_completionCallers.insert(leg, callerLeg);
         const bool callerHungUp = word == u"COMPLETECALLER";
         details.insert(EventDetail::HangupSource, callerHungUp ? u"caller"_qs : u"agent"_qs);
         putNumber(details, u"hold_time"_qs, r[Field::Data1]);
@@ -868,8 +871,54 @@ void Assembly::assignParticipants()
         m_call.legs.append({ leg->id, leg->channel, participantOfLeg.value(leg->id), {}, {}, {} });
 }
 
+// queue_log ends a queue session with COMPLETECALLER or COMPLETEAGENT also when an agent
+// transfers the caller into another queue; the caller entering a queue again later shows that
+// the session ended in a transfer, not in the caller hanging up.
+void Assembly::requeueCompletions()
+{
+    const auto nextQueueEntry = [this](const CallEvent &completion, const QString &callerLeg) {
+        const CallEvent *next = nullptr;
+        for (const CallEvent &event : std::as_const(m_call.events)) {
+            if (event.legId == callerLeg && event.sourceType == u"ENTERQUEUE"
+                && event.time > completion.time && (!next || event.time < next->time))
+                next = &event;
+        }
+        return next ? next->details.value(EventDetail::Queue).toString() : QString();
+    };
+
+    QList<CallEvent> transfers;
+    for (CallEvent &event : m_call.events) {
+        const bool byCaller = event.sourceType == u"COMPLETECALLER";
+        if (event.type != EventType::Hangup || (!byCaller && event.sourceType != u"COMPLETEAGENT"))
+            continue;
+        const QString callerLeg = byCaller ? event.legId : m_completionCallers.value(event.legId);
+        const QString queue = nextQueueEntry(event, callerLeg);
+        if (callerLeg.isEmpty() || queue.isEmpty())
+            continue;
+
+        QJsonObject details = event.details;
+        details.remove(EventDetail::HangupSource);
+        details.insert(EventDetail::Kind, u"queue"_qs);
+        details.insert(EventDetail::Target, QString(u"queue "_qs + queue));
+        if (byCaller) {
+            // The caller did not hang up: this row is the transfer itself.
+            event.type = EventType::Transfer;
+            event.details = details;
+        } else {
+            // The agent's leg did end; the caller moved on.
+            CallEvent transfer = event;
+            transfer.type = EventType::Transfer;
+            transfer.legId = callerLeg;
+            transfer.details = details;
+            transfers.append(transfer);
+        }
+    }
+    m_call.events.append(transfers);
+}
+
 Call Assembly::finish(const QStringList &sources)
 {
+    requeueCompletions();
     assignParticipants();
     m_call.summary.crn = m_crn;
     m_call.sources = sources;

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void eventParticipantFallsBackToTheLeg();
     void eventDetails();
     void caller();
+    void endedBy();
 };
 
 void TestCallText::eventDescription_data()
@@ -207,6 +208,28 @@ void TestCallText::caller()
     QCOMPARE(CallText::caller(summary), u"Alice (8001)"_qs);
     summary.callerName = u"8001"_qs;
     QCOMPARE(CallText::caller(summary), u"8001"_qs);
+}
+
+void TestCallText::endedBy()
+{
+    // The hand-built call's hangups name no source: the records do not say who ended it.
+    Call call = UiTestCall::make();
+    QCOMPARE(CallText::endedBy(call), QString());
+
+    // The caller's final hangup (event 9) names the operator's channel as its source.
+    call.events[9].details.insert(u"hangup_source"_qs, u"PJSIP/1001-00000009"_qs);
+    QCOMPARE(CallText::endedBy(call), u"Operator"_qs);
+
+    call.events[9].details.insert(u"hangup_source"_qs, u"dialplan/builtin"_qs);
+    QCOMPARE(CallText::endedBy(call), u"the dialplan"_qs);
+
+    // queue_log's COMPLETECALLER, written after the hangups, says the caller did.
+    CallEvent complete;
+    complete.type = EventType::Other;
+    complete.sourceType = u"COMPLETECALLER"_qs;
+    complete.participantId = u"op"_qs;
+    call.events.append(complete);
+    QCOMPARE(CallText::endedBy(call), u"Caller 8001"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestCallText)

@@ -73,7 +73,7 @@ bool WavInfo::isPlayable() const
     return problem != Problem::Empty && problem != Problem::UnsupportedCodec;
 }
 
-QString toString(WavInfo::Codec codec)
+QString WavInfo::codecName(Codec codec)
 {
     switch (codec) {
     case WavInfo::Codec::Pcm:

@@ -45,9 +45,9 @@ public:
     // Duration of the samples that are really there, in microseconds.
     qint64 durationMicroseconds() const;
     bool isPlayable() const;
+    // "pcm", "alaw", "mulaw", "gsm"...: how the API names the codec.
+    static QString codecName(Codec codec);
 };
-
-QString toString(WavInfo::Codec codec);
 
 namespace WavProbe {
 

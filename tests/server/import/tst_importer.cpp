@@ -378,10 +378,18 @@ void TestImporter::queueLogCallThroughTwoQueues()
     QCOMPARE(second.size(), 1);
     QVERIFY(qAbs(seconds(first.first().end - first.first().start) - 558) < 1);
     QVERIFY(qAbs(seconds(second.first().end - second.first().start) - 107) < 1);
+    // The first session's COMPLETECALLER is followed by the caller entering q13: the scenario
+    // is an agent transferring the caller to another queue, so it is a transfer, not a hangup.
+    const QList<CallEvent> transfers = eventsOf(call, EventType::Transfer);
+    QCOMPARE(transfers.size(), 1);
+    QCOMPARE(transfers.first().time, utc("2013-11-08T10:02:30.219402Z"));
+    QCOMPARE(transfers.first().details.value(u"target").toString(), u"queue q13"_qs);
+    QCOMPARE(transfers.first().details.value(u"talk_time").toInt(), 558);
     QList<int> talkTimes;
     for (const CallEvent &hangup : eventsOf(call, EventType::Hangup))
         talkTimes.append(hangup.details.value(u"talk_time").toInt());
-    QCOMPARE(talkTimes, (QList<int> { 558, 107 }));
+    QCOMPARE(talkTimes, (QList<int> { 107 }));
+    QCOMPARE(toString(call.summary.outcome), u"transferred"_qs);
 
     // Two queue segments, one in each queue's lane.
     const QList<Segment> q12 = segmentsOf(call, u"queue:q12"_qs, SegmentKind::Queue);
