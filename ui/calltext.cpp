@@ -292,6 +292,14 @@ QString CallText::eventDescription(const Call &call, const CallEvent &event)
     if (word == u"CONNECT")
         return queue.isEmpty() ? tr("Answered from a queue")
                                : tr("Answered from queue %1").arg(queue);
+    if (word == u"LINKEDID_END") {
+        // A channel that started a call of its own and was then joined to this one.
+        const QString own = detail(details, { QLatin1StringView("linkedid") });
+        return own.isEmpty() ? tr("Joined this call from another reference")
+                             : tr("Joined this call from reference %1").arg(own);
+    }
+    if (word == u"XIVO_INCALL")
+        return tr("Taken by the incoming-call route");
     if (word == u"COMPLETECALLER")
         return tr("Caller ended the call");
     if (word == u"COMPLETEAGENT")

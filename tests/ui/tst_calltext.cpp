@@ -31,6 +31,14 @@ void TestCallText::eventDescription_data()
 
     QTest::newRow("answer") << int(EventType::Answer) << u"ANSWER"_qs << QJsonObject()
                             << u"Answered"_qs;
+    QTest::newRow("channel joined from its own call")
+        << int(EventType::Other) << u"LINKEDID_END"_qs
+        << QJsonObject { { u"linkedid"_qs, u"1694023659.13"_qs } }
+        << u"Joined this call from reference 1694023659.13"_qs;
+    QTest::newRow("queue moved on")
+        << int(EventType::Transfer) << u"COMPLETECALLER"_qs
+        << QJsonObject { { u"kind"_qs, u"queue"_qs }, { u"target"_qs, u"queue q13"_qs } }
+        << u"Transferred to queue q13"_qs;
     QTest::newRow("queue from details")
         << int(EventType::QueueEnter) << u"ENTERQUEUE"_qs
         << QJsonObject { { u"queue"_qs, u"q12"_qs } } << u"Entered queue q12"_qs;
