@@ -3,6 +3,7 @@
 #include "model/timelinebuilder.h"
 
 #include <QJsonObject>
+#include <QRegularExpression>
 
 #include <initializer_list>
 
@@ -173,7 +174,8 @@ QString CallText::participantLabel(const Participant &participant)
     switch (participant.role) {
     case ParticipantRole::Caller:
         // The number identifies a caller better than a free-text caller-id name.
-        return tr("Caller %1").arg(participant.number.isEmpty() ? name : participant.number);
+        return tr("Caller %1")
+            .arg(participant.number.isEmpty() ? name : number(participant.number));
     case ParticipantRole::Ivr:
         if (name.startsWith(tr("IVR"), Qt::CaseInsensitive))
             return name;
@@ -205,15 +207,25 @@ QString CallText::eventParticipantId(const Call &call, const CallEvent &event)
     return {};
 }
 
+QString CallText::number(const QString &written)
+{
+    // Platforms and exports mask numbers they may not show with runs of '#', '*' or 'X'; shown
+    // bare, such a run reads like a column too narrow for its text.
+    static const QRegularExpression masked(QStringLiteral("^[#*Xx]{3,}$"));
+    if (masked.match(written).hasMatch())
+        return tr("withheld (%1)", "a masked phone number").arg(written);
+    return written;
+}
+
 QString CallText::caller(const CallSummary &summary)
 {
     if (summary.caller.isEmpty() && summary.callerName.isEmpty())
         return tr("unknown");
     if (summary.callerName.isEmpty() || summary.callerName == summary.caller)
-        return summary.caller;
+        return number(summary.caller);
     if (summary.caller.isEmpty())
         return summary.callerName;
-    return tr("%1 (%2)", "caller name and number").arg(summary.callerName, summary.caller);
+    return tr("%1 (%2)", "caller name and number").arg(summary.callerName, number(summary.caller));
 }
 
 QString CallText::eventDescription(const Call &call, const CallEvent &event)

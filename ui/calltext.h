@@ -33,6 +33,8 @@ public:
 
     // "Alice (8001)", "8001", or "unknown".
     static QString caller(const CallSummary &summary);
+    // A phone number as written, or "withheld (##########)" where the records mask it.
+    static QString number(const QString &written);
 
     // A readable sentence for what happened: "Answered", "Blind transfer to 1001".
     static QString eventDescription(const Call &call, const CallEvent &event);

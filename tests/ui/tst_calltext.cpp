@@ -216,6 +216,13 @@ void TestCallText::caller()
     QCOMPARE(CallText::caller(summary), u"Alice (8001)"_qs);
     summary.callerName = u"8001"_qs;
     QCOMPARE(CallText::caller(summary), u"8001"_qs);
+
+    // The queue_log sample masks the caller's number as ten '#'.
+    summary.caller = u"##########"_qs;
+    summary.callerName.clear();
+    QCOMPARE(CallText::caller(summary), u"withheld (##########)"_qs);
+    QCOMPARE(CallText::number(u"XXX"_qs), u"withheld (XXX)"_qs);
+    QCOMPARE(CallText::number(u"+15550100581"_qs), u"+15550100581"_qs);
 }
 
 void TestCallText::endedBy()
