@@ -189,6 +189,15 @@ bool CallStore::migrate()
 {
     QSqlDatabase db = database();
     QSqlQuery query(db);
+
+    // A database of another program is left as it is: writing our tables into it would mix
+    // two programs' data in one file.
+    query.exec(u"SELECT count(*) FILTER (WHERE name = 'schema_version'), count(*)"
+               " FROM sqlite_master WHERE type = 'table'"_qs);
+    if (query.next() && query.value(0).toInt() == 0 && query.value(1).toInt() > 0)
+        return fail(u"The call database"_qs,
+                    u"the file holds another program's tables, not crn-server's"_qs);
+
     query.exec(u"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"_qs);
     query.exec(u"SELECT version FROM schema_version"_qs);
     const int version = query.next() ? query.value(0).toInt() : 0;
