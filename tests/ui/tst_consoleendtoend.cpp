@@ -12,6 +12,7 @@
 #include "testserver.h"
 #include "timelineview.h"
 #include "translations.h"
+#include "typing.h"
 
 #include <QDir>
 #include <QLabel>
@@ -100,18 +101,7 @@ void TestConsoleEndToEnd::cleanupTestCase()
 
 void TestConsoleEndToEnd::search(const QString &typed)
 {
-    SearchField *field = m_window->searchField();
-    field->setFocus();
-    field->clear();
-    // keyClicks knows ASCII keys only; other characters arrive as the text of a key press,
-    // the way an input method or a compose key delivers them.
-    for (const QChar c : typed) {
-        if (c.unicode() < 0x80)
-            QTest::keyClick(field, char(c.unicode()));
-        else
-            QTest::sendKeyEvent(QTest::Click, field, Qt::Key_unknown, QString(c), {});
-    }
-    QTest::keyClick(field, Qt::Key_Return);
+    UiTest::typeAndSearch(m_window->searchField(), typed);
 }
 
 QString TestConsoleEndToEnd::headerText(const QString &name) const
