@@ -501,13 +501,14 @@ void ImportRun::buildCalls()
     // A pipeline: this thread reads the records of a batch of calls and writes the batch
     // before, while the thread pool assembles and serialises the calls in between. Only a few
     // batches are in memory at a time.
+    m_events.startBackgroundCheckpoints();
     QFuture<BuiltCall> running;
     QStringList merged;
     qint64 done = 0;
-    auto saveRunning = [&]() {
-        if (!running.isValid())
-            return;
+    auto takeRunning = [&]() {
         QList<PreparedCall> prepared;
+        if (!running.isValid())
+            return prepared;
         prepared.reserve(running.resultCount());
         for (BuiltCall &built : running.results()) {
             ++m_report.calls;
@@ -516,6 +517,11 @@ void ImportRun::buildCalls()
             prepared.append(std::move(built.prepared));
         }
         running = QFuture<BuiltCall>();
+        return prepared;
+    };
+    auto save = [&](const QList<PreparedCall> &prepared) {
+        if (prepared.isEmpty())
+            return;
         if (!m_failed && !m_calls.savePreparedCalls(prepared))
             fail(m_calls.errorString());
         done += prepared.size();
@@ -537,11 +543,13 @@ void ImportRun::buildCalls()
                 break;
             batch.append(std::move(input));
         }
-        saveRunning();
+        // The next batch is started before the last one is written, so that the pool never
+        // waits for the database.
+        const QList<PreparedCall> built = takeRunning();
         running = QtConcurrent::mapped(std::move(batch), &buildCall);
+        save(built);
     }
-    running.waitForFinished();
-    saveRunning();
+    save(takeRunning());
 
     // Calls stored under a group that now belongs to an older call go away.
     QStringList stale;

@@ -38,6 +38,8 @@ struct StoredRecord
 //
 // Uses the SQLite connection CallStore opened, through its raw handle: a million prepared
 // inserts per run is where Qt's per-value wrapping costs most. Same thread rules as CallStore.
+// After startBackgroundCheckpoints(), a thread of its own copies the write-ahead log into the
+// database file through a second connection, until the store is destroyed.
 // Links and group times are gathered in memory during a batch and written when it commits.
 // Failures return false (or Added::Failed); errorString() says why.
 class EventStore
@@ -69,6 +71,12 @@ public:
     bool commitBatch();
     void rollbackBatch();
 
+    // From now on a thread of its own copies the write-ahead log into the database file, so
+    // that this thread's commits do not stop for checkpoints. Worth it while many large rows
+    // are written in small transactions (the calls); while the records are read, it costs more
+    // than it saves. Without a database file (":memory:") it does nothing.
+    void startBackgroundCheckpoints();
+
     Added addRecord(int format, QByteArrayView group, qint64 fingerprint, qint64 timeUs,
                     QByteArrayView origin, QByteArrayView fields);
     void noteGroup(QByteArrayView group, bool strong, qint64 timeUs);
@@ -89,6 +97,7 @@ public:
 
 private:
     class Statement;
+    class Checkpointer;
     struct LinkSpan
     {
         bool byName = false;
@@ -128,4 +137,5 @@ private:
     QByteArray m_lastGroupKey;
     bool m_inBatch = false;
     QString m_errorString;
+    std::unique_ptr<Checkpointer> m_checkpointer; // copies the log into the file meanwhile
 };
