@@ -243,55 +243,11 @@ bool CallStore::migrate()
 
 bool CallStore::saveCalls(const QList<Call> &calls)
 {
-    QSqlDatabase db = database();
-    if (!db.transaction())
-        return fail(u"Cannot save calls"_qs, db.lastError().text());
-
-    QSqlQuery deleteKeys(db);
-    deleteKeys.prepare(u"DELETE FROM call_keys WHERE crn = ?"_qs);
-    QSqlQuery upsert(db);
-    upsert.prepare(u"INSERT INTO calls (crn, crn_key, start_us, summary, document)"
-                   " VALUES (?, ?, ?, ?, ?)"
-                   " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
-                   " start_us = excluded.start_us, summary = excluded.summary,"
-                   " document = excluded.document"_qs);
-    QSqlQuery insertKey(db);
-    insertKey.prepare(u"INSERT OR IGNORE INTO call_keys (key, kind, crn) VALUES (?, ?, ?)"_qs);
-
-    for (const Call &call : calls) {
-        const QByteArray summary
-            = QJsonDocument(CallJson::toJson(call.summary)).toJson(QJsonDocument::Compact);
-        const QByteArray document
-            = QJsonDocument(CallJson::toJson(call)).toJson(QJsonDocument::Compact);
-
-        deleteKeys.addBindValue(call.crn());
-        upsert.addBindValue(call.crn());
-        upsert.addBindValue(CrnText::normalized(call.crn()));
-        upsert.addBindValue(call.summary.start.microseconds());
-        upsert.addBindValue(QString::fromUtf8(summary));
-        upsert.addBindValue(QString::fromUtf8(document));
-        if (!deleteKeys.exec() || !upsert.exec()) {
-            const QString why = deleteKeys.lastError().isValid() ? deleteKeys.lastError().text()
-                                                                 : upsert.lastError().text();
-            db.rollback();
-            return fail(QStringLiteral("Cannot save call %1").arg(call.crn()), why);
-        }
-
-        for (const auto &[kind, key] : searchKeys(call)) {
-            if (key.isEmpty())
-                continue;
-            insertKey.addBindValue(key);
-            insertKey.addBindValue(kind);
-            insertKey.addBindValue(call.crn());
-            if (!insertKey.exec()) {
-                const QString why = insertKey.lastError().text();
-                db.rollback();
-                return fail(QStringLiteral("Cannot index call %1").arg(call.crn()), why);
-            }
-        }
-    }
-
-    return db.commit() || fail(u"Cannot save calls"_qs, db.lastError().text());
+    QList<PreparedCall> prepared;
+    prepared.reserve(calls.size());
+    for (const Call &call : calls)
+        prepared.append(prepareCall(call));
+    return savePreparedCalls(prepared);
 }
 
 PreparedCall CallStore::prepareCall(const Call &call)
