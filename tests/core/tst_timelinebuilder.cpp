@@ -92,6 +92,7 @@ private Q_SLOTS:
     void wrapUpLastsItsDuration();
     void glitchesAreAbsorbed();
     void isolatedBlipGoes();
+    void dayLongCallIsFlagged();
     void abandonedInQueue_data();
     void abandonedInQueue();
     void outcomeFromDialStatus_data();
@@ -370,6 +371,28 @@ void TestTimelineBuilder::glitchesAreAbsorbed()
                     });
     for (const Segment &segment : std::as_const(call.segments))
         QVERIFY2(segment.end > segment.start, "no zero-length segments");
+}
+
+void TestTimelineBuilder::dayLongCallIsFlagged()
+{
+    // A hangup 25 hours (90000 s) after the start, as a CDR with a mistyped end date gives.
+    Call call = threePartyCall();
+    call.events = {
+        ev(EventType::ChannelStart, 0, u"c1"_qs),
+        ev(EventType::Hangup, 90000, u"c1"_qs),
+    };
+    TimelineBuilder::build(call);
+
+    QCOMPARE(call.flags.size(), 1);
+    QCOMPARE(call.flags.first().code, u"implausible_duration"_qs);
+    QVERIFY2(call.flags.first().message.contains(u"25 hours"_qs),
+             qPrintable(call.flags.first().message));
+
+    // 23 hours is long, but possible.
+    call.events.last().time = call.events.first().time.addMicroseconds(Q_INT64_C(82800000000));
+    call.flags.clear();
+    TimelineBuilder::build(call);
+    QVERIFY(call.flags.isEmpty());
 }
 
 void TestTimelineBuilder::isolatedBlipGoes()

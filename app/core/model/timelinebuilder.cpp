@@ -941,6 +941,16 @@ void Builder::buildSummary()
             summary.end = event.time;
     }
 
+    // No contact-center call lasts a day; one that seems to has a wrong time in its records,
+    // and the timeline drawn from it would mislead.
+    constexpr qint64 kLongestPlausibleMicroseconds = Q_INT64_C(24) * 3600 * 1000000;
+    if (summary.durationMicroseconds() > kLongestPlausibleMicroseconds) {
+        m_call.flags.append({ u"implausible_duration"_qs,
+                              QStringLiteral("The records make this call last %1 hours: one of "
+                                             "their times is probably wrong.")
+                                  .arg(summary.durationMicroseconds() / 3600000000) });
+    }
+
     const Participant *caller = nullptr;
     for (const Participant &participant : std::as_const(m_call.participants)) {
         if (participant.role == ParticipantRole::Caller) {
