@@ -5,6 +5,19 @@
 #include <QList>
 #include <QString>
 
+// True for a non-empty run of ASCII digits: field values are bytes, and QChar::isDigit would
+// also take other scripts' digits.
+inline bool isDigits(QByteArrayView text)
+{
+    if (text.isEmpty())
+        return false;
+    for (const char c : text) {
+        if (c < '0' || c > '9')
+            return false;
+    }
+    return true;
+}
+
 // Cuts one physical line of a record file into fields, in the file's own bytes (UTF-8).
 //
 // Asterisk writes one record per line, so a line is a record: a quoted field never spans lines

@@ -24,17 +24,6 @@ bool looksBinary(QByteArrayView head)
     return control * 20 > head.size();
 }
 
-bool isDigits(QByteArrayView text)
-{
-    if (text.isEmpty())
-        return false;
-    for (const char c : text) {
-        if (c < '0' || c > '9')
-            return false;
-    }
-    return true;
-}
-
 // "1335310195.513823" or "1366720340"
 bool isEpoch(QByteArrayView text)
 {

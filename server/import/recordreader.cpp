@@ -19,17 +19,6 @@ QString malformedTime(const char *what, QByteArrayView value)
              QString::fromUtf8(value.first(std::min<qsizetype>(value.size(), 40))));
 }
 
-bool isDigits(QByteArrayView text)
-{
-    if (text.isEmpty())
-        return false;
-    for (const char c : text) {
-        if (c < '0' || c > '9')
-            return false;
-    }
-    return true;
-}
-
 // cel_csv, in the column order Asterisk's testsuite reads it.
 const QList<int> kCelCsvColumns = {
     f(Field::EventType), kTimeColumn,           f(Field::CidName),     f(Field::CidNum),
