@@ -1201,15 +1201,7 @@ private:
         call.state(target).appData = "(Outgoing Line)";
 
         time += seconds(m_dice.uniform(2, 9));
-        call.cel(time, "ANSWER", target);
-        time += call.gap();
-        call.state(consult).dialStatus = "ANSWER";
-        call.cel(time, "ANSWER", consult);
-        Bridge consultation = newBridge("simple_bridge");
-        time += call.gap();
-        call.enter(time, consultation, target);
-        time += call.gap(0.1, 1);
-        call.enter(time, consultation, consult);
+        Bridge consultation = answerAndBridge(call, consult, target, time);
 
         time += seconds(m_dice.uniform(20, 90));
         const QByteArray extra = "{\"bridge1_id\":\"" + c.bridge.id + "\",\"channel2_name\":\""
@@ -1403,9 +1395,10 @@ private:
         m_idleSupervisors.release(calleeIndex, end + seconds(5));
     }
 
-    Micros connectInternal(CallScript &call, int dialer, int ringing, Micros time)
+    // The rung channel answers, then the dialling one; both join a new simple bridge. time
+    // moves on to the moment the dialling channel entered it.
+    Bridge answerAndBridge(CallScript &call, int dialer, int ringing, Micros &time)
     {
-        time += seconds(m_dice.uniform(2, 12));
         call.cel(time, "ANSWER", ringing);
         time += call.gap();
         call.state(dialer).dialStatus = "ANSWER";
@@ -1415,6 +1408,13 @@ private:
         call.enter(time, bridge, ringing);
         time += call.gap(0.1, 1);
         call.enter(time, bridge, dialer);
+        return bridge;
+    }
+
+    Micros connectInternal(CallScript &call, int dialer, int ringing, Micros time)
+    {
+        time += seconds(m_dice.uniform(2, 12));
+        Bridge bridge = answerAndBridge(call, dialer, ringing, time);
 
         const Micros end = time + seconds(m_dice.logNormal(70, 0.7, 10, 900));
         const bool dialerHangsUp = m_dice.chance(0.5);
