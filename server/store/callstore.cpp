@@ -16,7 +16,7 @@
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // A cursor is the sort key of the last call on a page: start time, then the CRN key.
 QString encodeCursor(qint64 startUs, const QString &crnKey)
@@ -208,29 +208,52 @@ bool CallStore::migrate()
             u"The call database"_qs,
             QStringLiteral("it was written by a newer crn-server (schema %1)").arg(version));
 
-    const QStringList statements = {
-        u"CREATE TABLE calls ("
-        "  crn TEXT PRIMARY KEY,"
-        "  crn_key TEXT NOT NULL UNIQUE,"
-        "  start_us INTEGER NOT NULL,"
-        "  summary TEXT NOT NULL,"
-        "  document TEXT NOT NULL"
-        ") STRICT"_qs,
-        u"CREATE INDEX calls_by_start ON calls (start_us DESC, crn_key DESC)"_qs,
-        // Every text a call can be found by; kind is crn, leg, number, agent or queue.
-        u"CREATE TABLE call_keys ("
-        "  key TEXT NOT NULL,"
-        "  kind TEXT NOT NULL,"
-        "  crn TEXT NOT NULL REFERENCES calls (crn) ON DELETE CASCADE,"
-        "  PRIMARY KEY (key, kind, crn)"
-        ") STRICT, WITHOUT ROWID"_qs,
-        u"CREATE INDEX call_keys_by_crn ON call_keys (crn)"_qs,
-        u"DELETE FROM schema_version"_qs,
-        QStringLiteral("INSERT INTO schema_version (version) VALUES (%1)").arg(kSchemaVersion),
+    // Each step takes the schema from the version before it to its own; a database is brought
+    // forward through every step it has not had, in one transaction.
+    const QList<QStringList> steps = {
+        {
+            u"CREATE TABLE calls ("
+            "  crn TEXT PRIMARY KEY,"
+            "  crn_key TEXT NOT NULL UNIQUE,"
+            "  start_us INTEGER NOT NULL,"
+            "  summary TEXT NOT NULL,"
+            "  document TEXT NOT NULL"
+            ") STRICT"_qs,
+            u"CREATE INDEX calls_by_start ON calls (start_us DESC, crn_key DESC)"_qs,
+            // Every text a call can be found by; kind is crn, leg, number, agent or queue.
+            u"CREATE TABLE call_keys ("
+            "  key TEXT NOT NULL,"
+            "  kind TEXT NOT NULL,"
+            "  crn TEXT NOT NULL REFERENCES calls (crn) ON DELETE CASCADE,"
+            "  PRIMARY KEY (key, kind, crn)"
+            ") STRICT, WITHOUT ROWID"_qs,
+            u"CREATE INDEX call_keys_by_crn ON call_keys (crn)"_qs,
+        },
+        {
+            // What serving a recording needs; the call's document describes it to clients.
+            u"CREATE TABLE recordings ("
+            "  id TEXT PRIMARY KEY,"
+            "  crn TEXT,"
+            "  path TEXT NOT NULL UNIQUE,"
+            "  size INTEGER NOT NULL,"
+            "  modified_us INTEGER NOT NULL,"
+            "  content_type TEXT NOT NULL"
+            ") STRICT"_qs,
+            u"CREATE INDEX recordings_by_crn ON recordings (crn)"_qs,
+            u"CREATE TABLE store_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT"_qs,
+        },
     };
+    Q_ASSERT(steps.size() == kSchemaVersion);
 
     if (!db.transaction())
         return fail(u"Cannot migrate the call database"_qs, db.lastError().text());
+    QStringList statements;
+    for (qsizetype step = version; step < steps.size(); ++step)
+        statements += steps.at(step);
+    statements += {
+        u"DELETE FROM schema_version"_qs,
+        QStringLiteral("INSERT INTO schema_version (version) VALUES (%1)").arg(kSchemaVersion)
+    };
     for (const QString &statement : statements) {
         if (!query.exec(statement)) {
             const QString why = query.lastError().text();
@@ -382,6 +405,73 @@ std::optional<Call> CallStore::findCall(QStringView crnOrLegId)
     if (!call)
         fail(QStringLiteral("The stored document of call %1 is damaged").arg(crn), error);
     return call;
+}
+
+bool CallStore::saveRecordings(const QList<StoredRecording> &recordings)
+{
+    QSqlDatabase db = database();
+    if (!db.transaction())
+        return fail(u"Cannot save recordings"_qs, db.lastError().text());
+
+    QSqlQuery query(db);
+    query.prepare(u"INSERT INTO recordings (id, crn, path, size, modified_us, content_type)"
+                  " VALUES (?, ?, ?, ?, ?, ?)"
+                  " ON CONFLICT (id) DO UPDATE SET crn = excluded.crn, path = excluded.path,"
+                  " size = excluded.size, modified_us = excluded.modified_us,"
+                  " content_type = excluded.content_type"_qs);
+    for (const StoredRecording &recording : recordings) {
+        query.addBindValue(recording.id);
+        query.addBindValue(recording.crn.isEmpty() ? QVariant() : QVariant(recording.crn));
+        query.addBindValue(recording.path);
+        query.addBindValue(recording.sizeBytes);
+        query.addBindValue(recording.modifiedUs);
+        query.addBindValue(recording.contentType);
+        if (!query.exec()) {
+            const QString why = query.lastError().text();
+            db.rollback();
+            return fail(u"Cannot save recordings"_qs, why);
+        }
+    }
+    return db.commit() || fail(u"Cannot save recordings"_qs, db.lastError().text());
+}
+
+std::optional<StoredRecording> CallStore::findRecording(QStringView id)
+{
+    QSqlQuery query(database());
+    query.prepare(u"SELECT id, crn, path, size, modified_us, content_type FROM recordings"
+                  " WHERE id = ?"_qs);
+    query.addBindValue(id.toString());
+    if (!query.exec()) {
+        fail(u"Cannot look up a recording"_qs, query.lastError().text());
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+    return StoredRecording { query.value(0).toString(),   query.value(1).toString(),
+                             query.value(2).toString(),   query.value(3).toLongLong(),
+                             query.value(4).toLongLong(), query.value(5).toString() };
+}
+
+QString CallStore::setting(const QString &name)
+{
+    QSqlQuery query(database());
+    query.prepare(u"SELECT value FROM store_settings WHERE name = ?"_qs);
+    query.addBindValue(name);
+    if (!query.exec()) {
+        fail(u"Cannot read a setting"_qs, query.lastError().text());
+        return {};
+    }
+    return query.next() ? query.value(0).toString() : QString();
+}
+
+bool CallStore::setSetting(const QString &name, const QString &value)
+{
+    QSqlQuery query(database());
+    query.prepare(u"INSERT INTO store_settings (name, value) VALUES (?, ?)"
+                  " ON CONFLICT (name) DO UPDATE SET value = excluded.value"_qs);
+    query.addBindValue(name);
+    query.addBindValue(value);
+    return query.exec() || fail(u"Cannot save a setting"_qs, query.lastError().text());
 }
 
 SearchPage CallStore::search(const SearchQuery &query, SearchError *error)

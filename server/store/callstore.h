@@ -38,6 +38,18 @@ struct PreparedCall
     QList<std::pair<QString, QString>> keys; // (kind, normalized key)
 };
 
+// Where a recording's file is and what serving it needs. The call's document describes the
+// recording to clients; this row is the server's own and never leaves it.
+struct StoredRecording
+{
+    QString id;
+    QString crn; // empty while no call is known for it
+    QString path; // relative to the recordings folder, '/'-separated
+    qint64 sizeBytes = 0;
+    qint64 modifiedUs = 0; // the file's modification time when it was imported
+    QString contentType;
+};
+
 // The server's call database: one row per call with its whole JSON document, plus the keys a
 // call can be found by (its CRN, every leg id, numbers, agents, queues).
 //
@@ -71,6 +83,15 @@ public:
     std::optional<Call> findCall(QStringView crnOrLegId);
     // The canonical CRN of the call that owns this CRN or leg id, or an empty string.
     QString resolveCrn(QStringView crnOrLegId);
+
+    // Inserts or updates recordings by id, in one transaction.
+    bool saveRecordings(const QList<StoredRecording> &recordings);
+    std::optional<StoredRecording> findRecording(QStringView id);
+
+    // Small named values the store keeps for its commands, e.g. "recordings_root". An unknown
+    // name reads as an empty string.
+    QString setting(const QString &name);
+    bool setSetting(const QString &name, const QString &value);
 
     SearchPage search(const SearchQuery &query, SearchError *error = nullptr);
     qint64 callCount();

@@ -40,10 +40,30 @@ void TestCallJson::roundTrip()
                         u"1694023642.7"_qs } };
     call.flags = { { u"timestamp_mismatch"_qs, u"answer times disagree"_qs } };
     call.sources = { u"asterisk-cel"_qs };
+    call.summary.recordingCount = 1;
+    Recording recording;
+    recording.id = u"r-0123abcd"_qs;
+    recording.legId = u"1694023642.7"_qs;
+    recording.participantIds = { u"p1"_qs };
+    recording.start = Timestamp::fromMicroseconds(Q_INT64_C(1694023645000000));
+    recording.durationUs = 10260000;
+    recording.channels = 1;
+    recording.sampleRate = 8000;
+    recording.codec = u"pcm"_qs;
+    recording.sizeBytes = 164204;
+    recording.name = u"1694023642.7.wav"_qs;
+    recording.contentType = u"audio/wav"_qs;
+    recording.flags = { { u"recording_start_estimated"_qs, u"aligned to the hangup"_qs } };
+    call.recordings = { recording };
 
     const QJsonObject json = CallJson::toJson(call);
     QCOMPARE(json.value(u"start").toString(), u"2023-09-06T18:07:22.626751Z"_qs);
     QCOMPARE(json.value(u"duration").toDouble(), 23.356595);
+    const QJsonObject recordingJson = json.value(u"recordings").toArray().at(0).toObject();
+    QCOMPARE(recordingJson.value(u"start").toString(), u"2023-09-06T18:07:25Z"_qs);
+    QCOMPARE(recordingJson.value(u"duration").toDouble(), 10.26);
+    QCOMPARE(recordingJson.value(u"sample_rate").toInt(), 8000);
+    QCOMPARE(json.value(u"recording_count").toInt(), 1);
 
     // Through text and back, as it travels between the server and the console.
     const QByteArray wire = QJsonDocument(json).toJson(QJsonDocument::Compact);
@@ -103,6 +123,24 @@ void TestCallJson::textMatchesObject()
             { u"p2"_qs, SegmentKind::WrapUp, call.summary.start, Timestamp(), awkward } };
     call.flags = { { u"unjoined_leg"_qs, awkward }, { QString(), QString() } };
     call.sources = { u"asterisk-cel"_qs, u"asterisk-queue_log"_qs };
+    call.summary.recordingCount = 2;
+    Recording full;
+    full.id = awkward;
+    full.legId = u"a.1"_qs;
+    full.participantIds = { u"p1"_qs, awkward };
+    full.start = call.summary.start;
+    full.durationUs = 4200001;
+    full.channels = 2;
+    full.sampleRate = 8000;
+    full.codec = u"mulaw"_qs;
+    full.sizeBytes = Q_INT64_C(5000000000); // past 32 bits
+    full.name = awkward;
+    full.contentType = u"audio/wav"_qs;
+    full.flags = { { u"recording_truncated"_qs, awkward } };
+    Recording unread; // a file that could not be read: no start, no format
+    unread.id = u"r-2"_qs;
+    unread.flags = { { u"recording_missing"_qs, QString() } };
+    call.recordings = { full, unread };
 
     QJsonParseError error;
     const QByteArray text = CallJson::toJsonText(call);
@@ -155,6 +193,12 @@ void TestCallJson::rejectsWrongShapes_data()
     QTest::newRow("event without time")
         << QByteArray(R"({"crn":"x","start":"2023-09-06T18:07:22Z","events":[{"type":"answer"}]})")
         << u"time"_qs;
+    QTest::newRow("recording without id")
+        << QByteArray(R"({"crn":"x","start":"2023-09-06T18:07:22Z","recordings":[{"size":1}]})")
+        << u"id"_qs;
+    QTest::newRow("recordings not an array")
+        << QByteArray(R"({"crn":"x","start":"2023-09-06T18:07:22Z","recordings":"none"})")
+        << u"recordings"_qs;
 }
 
 void TestCallJson::rejectsWrongShapes()

@@ -171,6 +171,23 @@ QJsonObject flagJson(const CallFlag &flag)
     return { { u"code"_qs, flag.code }, { u"message"_qs, flag.message } };
 }
 
+QJsonObject recordingJson(const Recording &recording)
+{
+    QJsonObject object { { u"id"_qs, recording.id },
+                         { u"leg"_qs, recording.legId },
+                         { u"participants"_qs, toJsonArray(recording.participantIds) },
+                         { u"duration"_qs, double(recording.durationUs) / 1e6 },
+                         { u"channels"_qs, recording.channels },
+                         { u"sample_rate"_qs, recording.sampleRate },
+                         { u"codec"_qs, recording.codec },
+                         { u"size"_qs, recording.sizeBytes },
+                         { u"name"_qs, recording.name },
+                         { u"content_type"_qs, recording.contentType },
+                         { u"flags"_qs, toJsonArray(recording.flags, flagJson) } };
+    putTime(object, QLatin1StringView("start"), recording.start);
+    return object;
+}
+
 // Writes compact JSON text into a buffer that is reused from call to call on each thread.
 // Keys are written in the order QJsonObject keeps them (sorted), so the text is the same as
 // QJsonDocument's for the same values.
@@ -444,6 +461,59 @@ private:
     bool m_first = true; // no comma before the next value
 };
 
+void writeFlagsText(TextWriter &out, const QList<CallFlag> &flags)
+{
+    out.comma();
+    out.begin('[');
+    for (const CallFlag &flag : flags) {
+        out.comma();
+        out.begin('{');
+        out.key(QLatin1StringView("code"));
+        out.string(flag.code);
+        out.key(QLatin1StringView("message"));
+        out.string(flag.message);
+        out.end('}');
+    }
+    out.end(']');
+}
+
+// The members of recordingJson, in key order.
+void writeRecordingText(TextWriter &out, const Recording &recording)
+{
+    const auto key = [&out](const char *name) {
+        out.key(QLatin1StringView(name));
+    };
+
+    out.begin('{');
+    key("channels");
+    out.integer(recording.channels);
+    key("codec");
+    out.string(recording.codec);
+    key("content_type");
+    out.string(recording.contentType);
+    key("duration");
+    out.number(double(recording.durationUs) / 1e6);
+    key("flags");
+    writeFlagsText(out, recording.flags);
+    key("id");
+    out.string(recording.id);
+    key("leg");
+    out.string(recording.legId);
+    key("name");
+    out.string(recording.name);
+    key("participants");
+    out.strings(recording.participantIds);
+    key("sample_rate");
+    out.integer(recording.sampleRate);
+    key("size");
+    out.integer(recording.sizeBytes);
+    if (recording.start.isValid()) {
+        key("start");
+        out.time(recording.start);
+    }
+    out.end('}');
+}
+
 // The members of toJson(summary), in key order, interleaved with a call's arrays when given.
 void writeCallText(TextWriter &out, const CallSummary &summary, const Call *call)
 {
@@ -510,18 +580,7 @@ void writeCallText(TextWriter &out, const CallSummary &summary, const Call *call
     out.integer(summary.flagCount);
     if (call) {
         key("flags");
-        out.comma();
-        out.begin('[');
-        for (const CallFlag &flag : call->flags) {
-            out.comma();
-            out.begin('{');
-            key("code");
-            out.string(flag.code);
-            key("message");
-            out.string(flag.message);
-            out.end('}');
-        }
-        out.end(']');
+        writeFlagsText(out, call->flags);
 
         key("legs");
         out.comma();
@@ -567,7 +626,18 @@ void writeCallText(TextWriter &out, const CallSummary &summary, const Call *call
     }
     key("queues");
     out.strings(summary.queues);
+    key("recording_count");
+    out.integer(summary.recordingCount);
     if (call) {
+        key("recordings");
+        out.comma();
+        out.begin('[');
+        for (const Recording &recording : call->recordings) {
+            out.comma();
+            writeRecordingText(out, recording);
+        }
+        out.end(']');
+
         key("segments");
         out.comma();
         out.begin('[');
@@ -619,7 +689,32 @@ CallSummary readSummary(Reader &reader, const QJsonObject &object)
     summary.outcome = reader.enumeration(object, QLatin1StringView("outcome"),
                                          &callOutcomeFromString, CallOutcome::Unknown);
     summary.flagCount = object.value(u"flag_count").toInt();
+    summary.recordingCount = object.value(u"recording_count").toInt();
     return summary;
+}
+
+Recording readRecording(Reader &reader, const QJsonObject &item)
+{
+    Recording recording;
+    recording.id = reader.string(item, QLatin1StringView("id"), true);
+    recording.legId = reader.string(item, QLatin1StringView("leg"));
+    recording.participantIds = reader.strings(item, QLatin1StringView("participants"));
+    recording.start = reader.time(item, QLatin1StringView("start"));
+    recording.durationUs = qRound64(item.value(u"duration").toDouble() * 1e6);
+    recording.channels = item.value(u"channels").toInt();
+    recording.sampleRate = item.value(u"sample_rate").toInt();
+    recording.codec = reader.string(item, QLatin1StringView("codec"));
+    recording.sizeBytes = qint64(item.value(u"size").toDouble());
+    recording.name = reader.string(item, QLatin1StringView("name"));
+    recording.contentType = reader.string(item, QLatin1StringView("content_type"));
+
+    const QJsonArray flags = reader.array(item, QLatin1StringView("flags"));
+    for (qsizetype i = 0; i < flags.size() && reader.ok(); ++i) {
+        const QJsonObject flag = reader.objectAt(flags, i, QLatin1StringView("flags"));
+        recording.flags.append({ reader.string(flag, QLatin1StringView("code"), true),
+                                 reader.string(flag, QLatin1StringView("message")) });
+    }
+    return recording;
 }
 
 } // namespace
@@ -636,7 +731,8 @@ QJsonObject toJson(const CallSummary &summary)
                          { u"queues"_qs, toJsonArray(summary.queues) },
                          { u"agents"_qs, toJsonArray(summary.agents) },
                          { u"outcome"_qs, toString(summary.outcome) },
-                         { u"flag_count"_qs, summary.flagCount } };
+                         { u"flag_count"_qs, summary.flagCount },
+                         { u"recording_count"_qs, summary.recordingCount } };
     putTime(object, QLatin1StringView("start"), summary.start);
     putTime(object, QLatin1StringView("end"), summary.end);
     object.insert(u"duration"_qs, double(summary.durationMicroseconds()) / 1e6);
@@ -652,6 +748,7 @@ QJsonObject toJson(const Call &call)
     object.insert(u"segments"_qs, toJsonArray(call.segments, segmentJson));
     object.insert(u"flags"_qs, toJsonArray(call.flags, flagJson));
     object.insert(u"sources"_qs, toJsonArray(call.sources));
+    object.insert(u"recordings"_qs, toJsonArray(call.recordings, recordingJson));
     return object;
 }
 
@@ -746,6 +843,13 @@ std::optional<Call> callFromJson(const QJsonObject &object, QString *error)
     }
 
     call.sources = reader.strings(object, QLatin1StringView("sources"));
+
+    // Documents cached before recordings existed have no such array: that reads as none.
+    const QJsonArray recordings = reader.array(object, QLatin1StringView("recordings"));
+    for (qsizetype i = 0; i < recordings.size() && reader.ok(); ++i) {
+        const QJsonObject item = reader.objectAt(recordings, i, QLatin1StringView("recordings"));
+        call.recordings.append(readRecording(reader, item));
+    }
     if (!reader.ok())
         return std::nullopt;
     return call;

@@ -1,5 +1,7 @@
 #include "call.h"
 
+#include <algorithm>
+
 #include <array>
 #include <utility>
 
@@ -103,6 +105,12 @@ const Leg *Call::leg(const QString &id) const
             return &candidate;
     }
     return nullptr;
+}
+
+bool Recording::hasFlag(QStringView code) const
+{
+    return std::any_of(flags.cbegin(), flags.cend(),
+                       [code](const CallFlag &flag) { return flag.code == code; });
 }
 
 QString toString(ParticipantRole role)

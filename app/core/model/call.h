@@ -114,12 +114,39 @@ struct CallSummary
     QStringList agents;
     CallOutcome outcome = CallOutcome::Unknown;
     int flagCount = 0;
+    int recordingCount = 0;
 
     qint64 durationMicroseconds() const
     {
         return end.isValid() && start.isValid() ? end - start : 0;
     }
     bool operator==(const CallSummary &) const = default;
+};
+
+// One audio file that recorded the call, or part of it, as the server found it on disk.
+//
+// Where it sits in the call matters as much as what it holds: a recording of the first agent's
+// leg ends at the transfer, and the spans no recording covers (IVR, queue, ringing) were never
+// recorded rather than lost. The audio itself is fetched by id; the server's path never leaves
+// the server.
+struct Recording
+{
+    QString id; // opaque; the audio is at /api/v1/recordings/{id}
+    QString legId; // the recorded leg; empty when the file records the whole call
+    QStringList participantIds; // who can be heard on it
+    Timestamp start; // when its first sample was recorded
+    qint64 durationUs = 0; // of the samples really present in the file
+    int channels = 0; // 0 when the file could not be read
+    int sampleRate = 0;
+    QString codec; // "pcm", "float", "alaw", "mulaw", "gsm" or "unknown"
+    qint64 sizeBytes = 0;
+    QString name; // the file's own name, offered when saving a copy
+    QString contentType; // e.g. "audio/wav"
+    QList<CallFlag> flags; // "recording_missing", "recording_truncated", ...
+
+    Timestamp end() const { return Timestamp::fromMicroseconds(start.microseconds() + durationUs); }
+    bool hasFlag(QStringView code) const;
+    bool operator==(const Recording &) const = default;
 };
 
 struct Call
@@ -131,6 +158,7 @@ struct Call
     QList<Segment> segments;
     QList<CallFlag> flags;
     QStringList sources; // the record formats this call was built from, e.g. "asterisk-cel"
+    QList<Recording> recordings; // in order of their start
 
     const QString &crn() const { return summary.crn; }
     const Participant *participant(const QString &id) const;
