@@ -1,7 +1,9 @@
 #include "generate/daygenerator.h"
+#include "generate/recordingwriter.h"
 
 #include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
 #include <QIODevice>
 #include <QRandomGenerator>
 #include <QSaveFile>
@@ -12,8 +14,10 @@
 #include <cstring>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -42,6 +46,13 @@
 // BRIDGE|bridge|holdtime|calltime|origpos, PAUSE/UNPAUSE reason. No WRAPUPSTART: stock Asterisk
 // does not write it (it is a Wazo addition); the 30 s wrap-up only shows as the agent's idle time
 // between calls.
+//
+// Recordings (opt-in): MixMonitor on every agent leg that answers a caller, started at the leg's
+// ANSWER and stopped by its HANGUP, named after the leg's uniqueid in date folders, as a
+// dialplan's MixMonitor(${STRFTIME(,,%Y/%m/%d)}/${UNIQUEID}.wav) names it. The answer, hold and
+// hangup times are taken where the ANSWER, HOLD/UNHOLD and HANGUP rows are made, so the audio
+// lines up with the CEL to the sample. A leg still on hold when it hangs up (the agent's first
+// leg in an attended transfer) is silent to its end.
 //
 // Order: both files are written in time order across calls. Calls are generated in order of
 // arrival; each call's rows go into a heap keyed by time and leave it once no later call can
@@ -178,6 +189,91 @@ struct CallChannels
     std::deque<ChannelIdentity> channels;
 };
 
+// A recording waiting for its leg's uniqueid, which is given out when the leg's CHAN_START row
+// is written; it is written once the rows up to the leg's hangup are.
+struct PendingRecording
+{
+    Micros end = 0; // the leg's HANGUP
+    quint64 order = 0;
+    std::shared_ptr<CallChannels> call;
+    int channel = 0;
+    Micros start = 0; // the leg's ANSWER
+    std::vector<RecordingWriter::Span> held;
+};
+
+bool recordingAfter(const PendingRecording &a, const PendingRecording &b)
+{
+    return a.end > b.end || (a.end == b.end && a.order > b.order);
+}
+
+// FNV-1a: a hash that is the same in every process (qHash is seeded per process).
+quint64 stableHash(const QByteArray &bytes)
+{
+    quint64 hash = 0xcbf29ce484222325ull;
+    for (const char c : bytes) {
+        hash ^= quint8(c);
+        hash *= 0x100000001b3ull;
+    }
+    return hash;
+}
+
+// Writes the recordings under one folder as YYYY/MM/DD/<uniqueid>.wav, dated by the answer,
+// in the order their legs hung up: 16-bit PCM, except every 7th in mu-law and every 11th in
+// A-law, so a day always has both G.711 flavours to play.
+class RecordingSink
+{
+public:
+    RecordingSink(const QString &folder, quint64 seed)
+        : m_folder(folder)
+        , m_seed(seed)
+    { }
+
+    bool write(const PendingRecording &recording, const QByteArray &uniqueId)
+    {
+        const qint64 number = m_count + 1;
+        const RecordingWriter::Encoding encoding = number % 7 == 0
+            ? RecordingWriter::Encoding::MuLaw
+            : number % 11 == 0 ? RecordingWriter::Encoding::ALaw
+                               : RecordingWriter::Encoding::Pcm16;
+
+        const QString day = QDateTime::fromMSecsSinceEpoch(recording.start / 1000, Qt::UTC)
+                                .toString(u"yyyy/MM/dd"_qs);
+        if (day != m_lastDay) {
+            if (!m_folder.mkpath(day)) {
+                m_errorString
+                    = QStringLiteral("cannot create the folder %1").arg(m_folder.filePath(day));
+                return false;
+            }
+            m_lastDay = day;
+        }
+
+        // Each recording's own seed, from the day's and the leg's: the same day, the same audio.
+        const quint64 seed = stableHash(uniqueId) ^ (m_seed * 0x9e3779b97f4a7c15ull);
+        RecordingWriter writer({ recording.start, recording.end }, recording.held, seed, encoding);
+        const QString path
+            = m_folder.filePath(day + u'/' + QString::fromLatin1(uniqueId) + u".wav"_qs);
+        if (!writer.writeFile(path)) {
+            m_errorString = writer.errorString();
+            return false;
+        }
+        m_count = number;
+        m_bytes += writer.fileSize();
+        return true;
+    }
+
+    qint64 count() const { return m_count; }
+    qint64 bytes() const { return m_bytes; }
+    QString errorString() const { return m_errorString; }
+
+private:
+    QDir m_folder;
+    quint64 m_seed = 0;
+    qint64 m_count = 0;
+    qint64 m_bytes = 0;
+    QString m_lastDay;
+    QString m_errorString;
+};
+
 struct PendingRow
 {
     Micros time = 0;
@@ -204,6 +300,17 @@ public:
         m_queueLogBuffer.reserve(kFlushSize + 4096);
     }
 
+    void setRecordingSink(RecordingSink *sink) { m_recordingSink = sink; }
+    bool recordsAudio() const { return m_recordingSink != nullptr; }
+
+    void pushRecording(PendingRecording recording)
+    {
+        Q_ASSERT(recording.end >= m_writtenBefore);
+        recording.order = m_recordingOrder++;
+        m_recordings.push_back(std::move(recording));
+        std::push_heap(m_recordings.begin(), m_recordings.end(), recordingAfter);
+    }
+
     void startCounters(quint64 uniqueIdSequence, quint64 channelSequence)
     {
         m_uniqueIdSequence = uniqueIdSequence;
@@ -228,7 +335,7 @@ public:
             writeRow(m_heap.back());
             m_heap.pop_back();
         }
-        return flush(false);
+        return writeRecordingsBefore(time) && flush(false);
     }
 
     bool finish()
@@ -238,7 +345,7 @@ public:
             writeRow(m_heap.back());
             m_heap.pop_back();
         }
-        return flush(true);
+        return writeRecordingsBefore(std::numeric_limits<Micros>::max()) && flush(true);
     }
 
     qint64 celRows() const { return m_celRows; }
@@ -247,6 +354,24 @@ public:
 
 private:
     static constexpr qsizetype kFlushSize = 1 << 20;
+
+    // The rows before TIME are written, so every leg that hung up before it has its uniqueid.
+    bool writeRecordingsBefore(Micros time)
+    {
+        while (!m_recordings.empty() && m_recordings.front().end < time) {
+            std::pop_heap(m_recordings.begin(), m_recordings.end(), recordingAfter);
+            const PendingRecording &recording = m_recordings.back();
+            const QByteArray &uniqueId
+                = recording.call->channels[size_t(recording.channel)].uniqueId;
+            Q_ASSERT(!uniqueId.isEmpty());
+            if (!m_recordingSink->write(recording, uniqueId)) {
+                m_errorString = m_recordingSink->errorString();
+                return false;
+            }
+            m_recordings.pop_back();
+        }
+        return true;
+    }
 
     void writeRow(PendingRow &row)
     {
@@ -323,6 +448,9 @@ private:
     QByteArray m_queueLogBuffer;
     std::vector<PendingRow> m_heap;
     quint64 m_order = 0;
+    RecordingSink *m_recordingSink = nullptr;
+    std::vector<PendingRecording> m_recordings; // a heap, like m_heap
+    quint64 m_recordingOrder = 0;
     Micros m_writtenBefore = 0;
     quint64 m_uniqueIdSequence = 0;
     quint64 m_channelSequence = 0;
@@ -391,11 +519,21 @@ public:
         m_states.push_back(std::move(state));
         m_linkCount.push_back(0);
         ++m_linkCount[size_t(m_states.back().linked)];
+        if (m_writer.recordsAudio())
+            m_legs.emplace_back();
         cel(time, "CHAN_START", channel, {}, {}, {}, channel);
         return channel;
     }
 
     ChannelState &state(int channel) { return m_states[size_t(channel)]; }
+
+    // MixMonitor records this leg from its ANSWER to its HANGUP, if the day has recordings.
+    void record(int channel)
+    {
+        if (LegRecording *leg = legRecording(channel))
+            leg->recorded = true;
+    }
+
     QByteArray name(int channel) const { return channelMarker(kNameKind, channel); }
     QByteArray uniqueId(int channel) const { return channelMarker(kUniqueIdKind, channel); }
 
@@ -434,6 +572,33 @@ public:
         appendQuoted(row, extra);
         row += '\n';
         m_writer.push({ time, 0, m_channels, std::move(row), Sink::Cel, creates });
+    }
+
+    void answer(Micros time, int channel)
+    {
+        cel(time, "ANSWER", channel);
+        if (LegRecording *leg = legRecording(channel))
+            leg->answered = time;
+    }
+
+    // The agent's phone puts the call on hold and takes it off again; the leg's recording is
+    // silent in between.
+    void hold(Micros time, int channel)
+    {
+        userEvent(time, channel, "HOLD");
+        LegRecording *leg = legRecording(channel);
+        if (leg && leg->recorded && leg->heldSince < 0)
+            leg->heldSince = time;
+    }
+
+    void unhold(Micros time, int channel)
+    {
+        userEvent(time, channel, "UNHOLD");
+        LegRecording *leg = legRecording(channel);
+        if (leg && leg->recorded && leg->heldSince >= 0) {
+            leg->held.push_back({ leg->heldSince, time });
+            leg->heldSince = -1;
+        }
     }
 
     // A user-defined CEL event, as CELGenUserEvent(NAME) writes it through cel_custom.
@@ -498,6 +663,15 @@ public:
         cel(time, "CHAN_END", channel);
         if (--m_linkCount[size_t(s.linked)] == 0)
             cel(time, "LINKEDID_END", channel);
+
+        // MixMonitor stops with the leg: the recording ends at this HANGUP.
+        LegRecording *leg = legRecording(channel);
+        if (leg && leg->recorded && leg->answered >= 0) {
+            if (leg->heldSince >= 0)
+                leg->held.push_back({ leg->heldSince, time });
+            m_writer.pushRecording(
+                { time, 0, m_channels, channel, leg->answered, std::move(leg->held) });
+        }
         return time;
     }
 
@@ -530,11 +704,27 @@ private:
             + "\"}";
     }
 
+    // What a recording of the leg needs, gathered as its rows are made.
+    struct LegRecording
+    {
+        bool recorded = false;
+        Micros answered = -1;
+        Micros heldSince = -1;
+        std::vector<RecordingWriter::Span> held;
+    };
+
+    // Kept only when the day has recordings, so a day without them costs nothing more.
+    LegRecording *legRecording(int channel)
+    {
+        return m_legs.empty() ? nullptr : &m_legs[size_t(channel)];
+    }
+
     RowWriter &m_writer;
     Dice &m_dice;
     std::shared_ptr<CallChannels> m_channels;
     std::deque<ChannelState> m_states; // a deque: references stay valid while channels open
     std::vector<int> m_linkCount;
+    std::vector<LegRecording> m_legs;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -943,7 +1133,7 @@ private:
         ChannelState &s = call.state(caller);
         time += millis(m_dice.uniform(15, 60));
         s.app = "Answer";
-        call.cel(time, "ANSWER", caller);
+        call.answer(time, caller);
         s.app.clear();
 
         time += millis(m_dice.uniform(120, 400));
@@ -1021,6 +1211,7 @@ private:
             = call.open(at, person.extension, phone(person, "s"), call.state(visit.caller).linked);
         call.state(member).app = "AppQueue";
         call.state(member).appData = "(Outgoing Line)";
+        call.record(member);
         return member;
     }
 
@@ -1066,7 +1257,7 @@ private:
         c.agent = agent;
         c.channel = member;
         c.bridge = newBridge("simple_bridge");
-        call.cel(answeredAt, "ANSWER", member);
+        call.answer(answeredAt, member);
         call.state(visit.caller).dialStatus = "ANSWER";
 
         c.connectLogged = answeredAt + call.gap(1, 6);
@@ -1109,8 +1300,8 @@ private:
                 = std::min(seconds(m_dice.uniform(15, 110)), until - holdAt - seconds(10));
             if (holdFor < seconds(5))
                 return;
-            call.userEvent(holdAt, agentChannel, "HOLD");
-            call.userEvent(holdAt + holdFor, agentChannel, "UNHOLD");
+            call.hold(holdAt, agentChannel);
+            call.unhold(holdAt + holdFor, agentChannel);
             time = holdAt + holdFor;
         }
     }
@@ -1185,7 +1376,7 @@ private:
     {
         const int caller = c.visit.caller;
         const Person &agent = m_agents[size_t(c.agent)];
-        call.userEvent(at, c.channel, "HOLD");
+        call.hold(at, c.channel);
 
         Micros time = at + seconds(m_dice.uniform(1.5, 4));
         const int supervisorIndex = takeSupervisor(time);
@@ -1199,6 +1390,8 @@ private:
                                      call.state(consult).linked);
         call.state(target).app = "AppDial";
         call.state(target).appData = "(Outgoing Line)";
+        call.record(consult);
+        call.record(target);
 
         time += seconds(m_dice.uniform(2, 9));
         Bridge consultation = answerAndBridge(call, consult, target, time);
@@ -1287,8 +1480,9 @@ private:
         time += millis(m_dice.uniform(30, 90));
         call.state(leg).context = "conferences";
         call.startApp(time, leg, "ConfBridge", room);
+        call.record(leg);
         time += call.gap(5, 30);
-        call.cel(time, "ANSWER", leg);
+        call.answer(time, leg);
         time += millis(m_dice.uniform(300, 900));
         call.relink(time, leg, call.state(caller).linked);
         time += call.gap(0.01, 0.05);
@@ -1399,10 +1593,10 @@ private:
     // moves on to the moment the dialling channel entered it.
     Bridge answerAndBridge(CallScript &call, int dialer, int ringing, Micros &time)
     {
-        call.cel(time, "ANSWER", ringing);
+        call.answer(time, ringing);
         time += call.gap();
         call.state(dialer).dialStatus = "ANSWER";
-        call.cel(time, "ANSWER", dialer);
+        call.answer(time, dialer);
         Bridge bridge = newBridge("simple_bridge");
         time += call.gap();
         call.enter(time, bridge, ringing);
@@ -1449,12 +1643,38 @@ DayGenerator::DayGenerator(const Options &options)
     : m_options(options)
 { }
 
+namespace {
+
+bool removeFolder(const QString &path)
+{
+    QDir folder(path);
+    return !folder.exists() || folder.removeRecursively();
+}
+
+} // namespace
+
 bool DayGenerator::writeToDirectory(const QString &directory)
 {
-    const QDir dir(directory);
+    QDir dir(directory);
     if (!dir.mkpath(u"cel"_qs)) {
         m_errorString = QStringLiteral("cannot create the folder %1").arg(dir.filePath(u"cel"_qs));
         return false;
+    }
+
+    // The recordings are written to a folder of their own that replaces DIRECTORY/recordings
+    // only once the whole day is written, so no recording of an earlier day is left among them.
+    const QString recordings = dir.filePath(u"recordings"_qs);
+    const QString staging = dir.filePath(u".recordings.partial"_qs);
+    if (m_options.recordings) {
+        if (QFileInfo(recordings).isSymLink()) {
+            m_errorString
+                = QStringLiteral("%1 is a link; not replacing what it points to").arg(recordings);
+            return false;
+        }
+        if (!removeFolder(staging) || !dir.mkpath(staging)) {
+            m_errorString = QStringLiteral("cannot create the folder %1").arg(staging);
+            return false;
+        }
     }
 
     QSaveFile cel(dir.filePath(u"cel/Master.csv"_qs));
@@ -1463,26 +1683,37 @@ bool DayGenerator::writeToDirectory(const QString &directory)
         if (!file->open(QIODevice::WriteOnly)) {
             m_errorString
                 = QStringLiteral("cannot write %1: %2").arg(file->fileName(), file->errorString());
+            if (m_options.recordings)
+                removeFolder(staging);
             return false;
         }
     }
 
-    if (!write(cel, queueLog)) {
+    if (!write(cel, queueLog, m_options.recordings ? staging : QString())) {
         cel.cancelWriting();
         queueLog.cancelWriting();
+        if (m_options.recordings)
+            removeFolder(staging);
         return false;
     }
     for (QSaveFile *file : { &cel, &queueLog }) {
         if (!file->commit()) {
             m_errorString
                 = QStringLiteral("cannot write %1: %2").arg(file->fileName(), file->errorString());
+            if (m_options.recordings)
+                removeFolder(staging);
             return false;
         }
+    }
+
+    if (m_options.recordings && (!removeFolder(recordings) || !dir.rename(staging, recordings))) {
+        m_errorString = QStringLiteral("cannot replace the folder %1").arg(recordings);
+        return false;
     }
     return true;
 }
 
-bool DayGenerator::write(QIODevice &cel, QIODevice &queueLog)
+bool DayGenerator::write(QIODevice &cel, QIODevice &queueLog, const QString &recordingsFolder)
 {
     m_totals = {};
     m_errorString.clear();
@@ -1494,11 +1725,21 @@ bool DayGenerator::write(QIODevice &cel, QIODevice &queueLog)
         m_errorString = QStringLiteral("the date is not valid");
         return false;
     }
+    if (m_options.recordings && recordingsFolder.isEmpty()) {
+        m_errorString = QStringLiteral("recordings need a folder to be written to");
+        return false;
+    }
 
     RowWriter writer(cel, queueLog);
+    std::optional<RecordingSink> recordings;
+    if (m_options.recordings) {
+        recordings.emplace(recordingsFolder, m_options.seed);
+        writer.setRecordingSink(&*recordings);
+    }
     DayModel day(m_options, writer);
     const bool written = day.run();
-    m_totals = { m_options.calls, writer.celRows(), writer.queueLogRows() };
+    m_totals = { m_options.calls, writer.celRows(), writer.queueLogRows(),
+                 recordings ? recordings->count() : 0, recordings ? recordings->bytes() : 0 };
     if (!written)
         m_errorString = writer.errorString();
     return written;

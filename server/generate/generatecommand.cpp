@@ -25,7 +25,13 @@ QString parse(QCommandLineParser &parser, const QStringList &arguments, Parsed &
         u"1"_qs);
     const QCommandLineOption date(u"date"_qs, u"The day, YYYY-MM-DD (default 2024-06-11)."_qs,
                                   u"YYYY-MM-DD"_qs);
-    parser.addOptions({ out, calls, seed, date });
+    const QCommandLineOption recordings(
+        u"recordings"_qs,
+        u"Also write what MixMonitor would record: a WAV file for every agent leg that answered "
+        "a caller, from its answer to its hangup, silent while on hold, as "
+        "DIR/recordings/YYYY/MM/DD/<uniqueid>.wav (8 kHz mono; 16-bit PCM, every 7th mu-law, "
+        "every 11th A-law). Replaces an earlier DIR/recordings. About 1 MB per minute of talk."_qs);
+    parser.addOptions({ out, calls, seed, date, recordings });
 
     QStringList withProgram = arguments;
     withProgram.prepend(u"crn-server generate"_qs);
@@ -49,6 +55,8 @@ QString parse(QCommandLineParser &parser, const QStringList &arguments, Parsed &
     if (!ok)
         return u"--seed needs a whole number from 0 to 2^64-1, not '%1'"_qs.arg(parser.value(seed));
 
+    parsed.options.recordings = parser.isSet(recordings);
+
     if (parser.isSet(date)) {
         const QString text = parser.value(date);
         parsed.options.date = QDate::fromString(text, Qt::ISODate);
@@ -67,7 +75,7 @@ int runGenerateCommand(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Writes a realistic contact-center day as Asterisk writes it: DIR/cel/Master.csv "
-        "(cel_custom CSV) and DIR/queue_log."_qs);
+        "(cel_custom CSV) and DIR/queue_log, and with --recordings the calls' recordings."_qs);
     parser.addHelpOption();
 
     Parsed parsed;
@@ -77,7 +85,8 @@ int runGenerateCommand(const QStringList &arguments)
         QString help = parser.helpText();
         help.replace(
             0, help.indexOf(u'\n'),
-            u"Usage: crn-server generate --out DIR [--calls N] [--seed S] [--date YYYY-MM-DD]"_qs);
+            u"Usage: crn-server generate --out DIR [--calls N] [--seed S] [--date YYYY-MM-DD] "
+            "[--recordings]"_qs);
         out << help;
         return 0;
     }
@@ -95,7 +104,11 @@ int runGenerateCommand(const QStringList &arguments)
 
     const DayGenerator::Totals &totals = generator.totals();
     out << "generated " << totals.calls << " calls, " << totals.celEvents << " CEL events, "
-        << totals.queueLogRows << " queue_log rows in "
-        << QDir::toNativeSeparators(parsed.directory) << '\n';
+        << totals.queueLogRows << " queue_log rows";
+    if (parsed.options.recordings) {
+        out << ", " << totals.recordings << " recordings ("
+            << QString::number(double(totals.recordingBytes) / 1e6, 'f', 1) << " MB)";
+    }
+    out << " in " << QDir::toNativeSeparators(parsed.directory) << '\n';
     return 0;
 }

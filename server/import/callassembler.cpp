@@ -1,5 +1,6 @@
 #include "callassembler.h"
 
+#include "freeswitchcdr.h"
 #include "model/timelinebuilder.h"
 #include "recordreader.h"
 #include "store/eventstore.h"
@@ -162,6 +163,7 @@ public:
     void addCel(const SourceRecord &record);
     void addQueueLog(const SourceRecord &record);
     void addCdr(const QList<const SourceRecord *> &records);
+    void addFreeSwitch(const SourceRecord &record, const QSet<QString> &documented);
     void addWrapUps();
     void requeueCompletions();
     void flagUnjoinedLegs(const QStringList &groups);
@@ -465,6 +467,158 @@ void Assembly::addQueueLog(const SourceRecord &r)
         for (const auto &[field, key] : data)
             putText(details, QString::fromUtf16(key), r[field]);
         add(EventType::Other, r.time, callerLeg, word, details, r.origin);
+    }
+}
+
+Timestamp freeSwitchTime(qint64 us)
+{
+    return us > 0 ? Timestamp::fromMicroseconds(us) : Timestamp();
+}
+
+// The number a dial string ends with: "1/A/5550100140" -> "5550100140".
+QString dialedNumber(const FreeSwitchParty &party)
+{
+    if (!party.calleeIdNumber.isEmpty())
+        return party.calleeIdNumber;
+    return party.destination.section(u'/', -1);
+}
+
+// What became of a channel, in the words TimelineBuilder reads for a call's outcome.
+QString freeSwitchDialStatus(const FreeSwitchCdr &cdr)
+{
+    if (cdr.answeredUs > 0)
+        return u"ANSWER"_qs;
+    if (cdr.hangupCause == u"USER_BUSY")
+        return u"BUSY"_qs;
+    if (cdr.hangupCause == u"ORIGINATOR_CANCEL")
+        return u"CANCEL"_qs;
+    return u"NOANSWER"_qs;
+}
+
+QString answerText(qint64 us)
+{
+    return us > 0 ? u"answered at "_qs + Timestamp::fromMicroseconds(us).toIso()
+                  : u"never answered"_qs;
+}
+
+// A FreeSWITCH XML CDR is one channel's whole story: its callflow times give its start, answer
+// and hangup. An A-leg's CDR also names the channels it was bridged with; where their own CDRs
+// are not imported (mod_xml_cdr writes B-legs only when asked to), their ringing, answer and
+// hangup are taken from the A-leg's times and marked inferred. The bridge itself is always the
+// A-leg's to tell, so that two CDRs of one call do not tell it twice.
+void Assembly::addFreeSwitch(const SourceRecord &r, const QSet<QString> &documented)
+{
+    const FreeSwitchCdr cdr
+        = FreeSwitchCdr::fromJson(QJsonDocument::fromJson(r[Field::Document].toUtf8()).object());
+    const QString &own = cdr.leg.uuid;
+    if (own.isEmpty())
+        return;
+    const Timestamp created = freeSwitchTime(cdr.createdUs);
+    const Timestamp progress = freeSwitchTime(cdr.progressUs);
+    const Timestamp answered = freeSwitchTime(cdr.answeredUs);
+    const Timestamp bridged = freeSwitchTime(cdr.bridgedUs);
+    const Timestamp hangup = freeSwitchTime(cdr.hangupUs);
+
+    LegInfo &leg = touch(own, cdr.leg.channel, created.isValid() ? created : hangup);
+    if (cdr.originator.isEmpty()) {
+        leg.cidName = cdr.leg.callerIdName;
+        leg.cidNum = cdr.leg.callerIdNumber;
+    } else {
+        // A B-leg's profile carries the caller id presented to it, which is the caller's.
+        leg.cidNum = dialedNumber(cdr.leg);
+        leg.cidName = cdr.leg.calleeIdName.isEmpty() ? leg.cidNum : cdr.leg.calleeIdName;
+    }
+
+    QJsonObject start;
+    putText(start, EventDetail::Dialed, cdr.leg.destination);
+    putText(start, EventDetail::Context, cdr.context);
+    putText(start, u"user_agent"_qs, cdr.userAgent);
+    // FreeSWITCH's own convention: the "public" context takes the calls that come from outside.
+    if (cdr.originator.isEmpty() && cdr.context == u"public")
+        start.insert(EventDetail::Direction, u"inbound"_qs);
+    if (created.isValid())
+        add(EventType::ChannelStart, created, own, u"created"_qs, start, r.origin);
+    if (answered.isValid())
+        add(EventType::Answer, answered, own, u"answered"_qs, {}, r.origin);
+    // FreeSWITCH stamps the applications a channel ran; those it logs after the hangup (the
+    // stamps of a refused call's last steps) would stretch the call past its end.
+    for (const FreeSwitchApp &app : cdr.apps) {
+        const Timestamp stamp = freeSwitchTime(app.stampUs);
+        if (stamp.isValid() && (!created.isValid() || created <= stamp)
+            && (!hangup.isValid() || stamp <= hangup))
+            add(EventType::Other, stamp, own, app.name,
+                { { EventDetail::App, app.name }, { EventDetail::AppData, app.data } }, r.origin);
+    }
+
+    QJsonObject end;
+    putText(end, EventDetail::HangupCause, cdr.hangupCause);
+    if (cdr.q850Cause > 0)
+        end.insert(u"q850_cause"_qs, cdr.q850Cause);
+    putText(end, EventDetail::DialStatus, freeSwitchDialStatus(cdr));
+    putNumber(end, EventDetail::Duration, cdr.duration);
+    putNumber(end, u"billsec"_qs, cdr.billsec);
+    putText(end, u"last_app"_qs, cdr.lastApp);
+    putText(end, u"last_arg"_qs, cdr.lastArg);
+    putText(end, u"sip_hangup_disposition"_qs, cdr.hangupDisposition);
+    if (hangup.isValid())
+        add(EventType::Hangup, hangup, own, u"hangup"_qs, end, r.origin);
+
+    const Timestamp joined = bridged.isValid() ? bridged : answered;
+    for (const FreeSwitchParty &party :
+         cdr.originator.isEmpty() ? cdr.bridged : QList<FreeSwitchParty>()) {
+        const bool answeredHere
+            = party.uuid == cdr.bridgedTo || (cdr.bridgedTo.isEmpty() && cdr.bridged.size() == 1);
+        const Timestamp rang = progress.isValid() ? progress : created;
+        LegInfo &other = touch(party.uuid, party.channel, rang);
+        if (other.cidNum.isEmpty())
+            other.cidNum = dialedNumber(party);
+        if (other.cidName.isEmpty())
+            other.cidName = party.calleeIdName.isEmpty() ? other.cidNum : party.calleeIdName;
+
+        const bool inferred = !documented.contains(party.uuid);
+        const QJsonObject mark { { EventDetail::Inferred, true } };
+        if (inferred && rang.isValid()) {
+            QJsonObject ring = mark;
+            putText(ring, EventDetail::Peer, cdr.leg.channel);
+            putText(ring, EventDetail::Dialed, party.destination);
+            add(EventType::ChannelStart, rang, party.uuid, u"originate"_qs, ring, r.origin);
+        }
+        if (answeredHere && joined.isValid()) {
+            if (inferred)
+                add(EventType::Answer, joined, party.uuid, u"answered"_qs, mark, r.origin);
+            const QJsonObject bridge { { EventDetail::BridgeId,
+                                         QString(u"freeswitch:"_qs + own + u':' + party.uuid) } };
+            add(EventType::BridgeEnter, joined, own, u"bridge"_qs, bridge, r.origin);
+            add(EventType::BridgeEnter, joined, party.uuid, u"bridge"_qs, bridge, r.origin);
+            if (hangup.isValid()) {
+                add(EventType::BridgeExit, hangup, own, u"unbridge"_qs, bridge, r.origin);
+                add(EventType::BridgeExit, hangup, party.uuid, u"unbridge"_qs, bridge, r.origin);
+            }
+        }
+        // Channels rung beside the one that answered stop ringing when it does.
+        const Timestamp stopped = answeredHere || !joined.isValid() ? hangup : joined;
+        if (inferred && stopped.isValid()) {
+            QJsonObject stop = mark;
+            putText(stop, EventDetail::DialStatus,
+                    answeredHere && joined.isValid() ? u"ANSWER"_qs : u"NOANSWER"_qs);
+            if (answeredHere)
+                putText(stop, EventDetail::HangupCause, cdr.hangupCause);
+            add(EventType::Hangup, stopped, party.uuid, u"hangup"_qs, stop, r.origin);
+        }
+    }
+
+    // Old FreeSWITCH versions wrote answer_epoch at the first media, not at the answer.
+    if (cdr.answerEpochUs >= 0) {
+        const bool differ = cdr.answerEpochWholeSeconds
+            ? cdr.answerEpochUs / 1000000 != cdr.answeredUs / 1000000
+            : qAbs(cdr.answerEpochUs - cdr.answeredUs) >= kSecond;
+        if (differ)
+            m_call.flags.append(
+                { u"timestamp_mismatch"_qs,
+                  QStringLiteral("%1: the CDR's answer_epoch says %2, its callflow's "
+                                 "answered_time says %3; the timeline follows the callflow's "
+                                 "microsecond times.")
+                      .arg(r.origin, answerText(cdr.answerEpochUs), answerText(cdr.answeredUs)) });
     }
 }
 
@@ -1013,6 +1167,15 @@ Call CallAssembler::assemble(const QString &crn, const QStringList &groups,
             || (record[Field::EventType] == u"APP_START" && record[Field::App] == u"Queue");
     }
     assembly.setCelCoverage(celChannels, celQueue);
+    // The channels with FreeSWITCH CDRs of their own: nothing is inferred about them.
+    QSet<QString> documented;
+    for (const SourceRecord &record : records) {
+        if (record.format == RecordFormat::FreeSwitchXmlCdr)
+            documented.insert(
+                FreeSwitchCdr::fromJson(
+                    QJsonDocument::fromJson(record[Field::Document].toUtf8()).object())
+                    .leg.uuid);
+    }
     QList<const SourceRecord *> cdrRows;
     QStringList sources;
     for (const SourceRecord *pointer : std::as_const(ordered)) {
@@ -1029,6 +1192,9 @@ Call CallAssembler::assemble(const QString &crn, const QStringList &groups,
             break;
         case RecordFormat::AsteriskCdr:
             cdrRows.append(pointer);
+            break;
+        case RecordFormat::FreeSwitchXmlCdr:
+            assembly.addFreeSwitch(record, documented);
             break;
         }
     }

@@ -17,15 +17,19 @@ class EventStore;
 // "file:line" as origin: CEL one event a row; a queue_log CONNECT the agent's answer and both
 // sides entering the queue's bridge; a CDR row the start, answer and end of its two legs, from
 // which the last end of each leg is its hangup and back-to-back rows of one caller make a
-// transfer. Then the legs become participants: a channel's endpoint (its name without the
-// -0000xxxx sequence) is one person across channels; the first person's leg is the caller;
-// queue_log agents keep their agent name; Local and Announcer channels are plumbing, except a
-// Local half that runs a playback or voicemail application, which is the IVR. TimelineBuilder
-// then derives the segments and the summary.
+// transfer; a FreeSWITCH XML CDR its channel's start, answer and hangup from the callflow's
+// microsecond times, and the bridge with the channels it names (their ringing, answer and hangup
+// inferred from the A-leg's times where their own CDRs are absent). Then the legs become
+// participants: a channel's endpoint (its name without the -0000xxxx sequence) is one person
+// across channels; the first person's leg is the caller; queue_log agents keep their agent name;
+// Local and Announcer channels are plumbing, except a Local half that runs a playback or
+// voicemail application, which is the IVR. TimelineBuilder then derives the segments and the
+// summary.
 //
 // Data problems become CallFlags on the call: rows that describe one leg twice with different
 // outcomes (duplicate_uniqueid), billsec above duration, a channel that also appears in another
-// call at the same time (unjoined_leg).
+// call at the same time (unjoined_leg), a FreeSWITCH answer_epoch that disagrees with the
+// callflow's answered_time (timestamp_mismatch).
 //
 // assemble() is pure and thread-safe, so calls can be built on worker threads; what it needs
 // from other calls' records (those other calls, agents' wrap-ups logged without a callid)

@@ -145,7 +145,7 @@ Detection detect(const QByteArray &bytes)
         return detectJson(text);
     if (text.startsWith('<')) {
         if (text.contains("<cdr"))
-            return unsupported("FreeSWITCH XML CDR");
+            return known(FileLayout::FreeSwitchXmlCdr, "FreeSWITCH XML CDR");
         return unknown("an XML document of no known call-record shape");
     }
 
@@ -189,6 +189,8 @@ Detection detect(const QByteArray &bytes)
         if ((names.contains("disposition") || names.contains("billsec"))
             && names.contains("channel"))
             return known(FileLayout::CdrCsvHeader, "Asterisk CDR (CSV with a header)");
+        if (names.contains("file") && names.contains("leg_or_crn"))
+            return known(FileLayout::RecordingMap, "recording mapping (CSV)");
     }
 
     // No header: the layout most of the first lines have.

@@ -16,6 +16,8 @@ enum class FileLayout {
     QueueLogCsv, // the database form with a header line
     QueueLogPsql, // psql's aligned dump of the queue_log table
     CdrPsql, // psql's aligned dump of the cdr table
+    FreeSwitchXmlCdr, // mod_xml_cdr: one or more <cdr> documents
+    RecordingMap, // which recording belongs to which leg or call: file,leg_or_crn,start_time
 };
 
 struct Detection

@@ -2,7 +2,10 @@
 
 #include "callassembler.h"
 #include "formatdetector.h"
+#include "freeswitchcdr.h"
 #include "logging.h"
+#include "recordingfiles.h"
+#include "recordinglinker.h"
 #include "recordreader.h"
 #include "store/callstore.h"
 #include "store/eventstore.h"
@@ -13,6 +16,8 @@
 #include <QFileInfo>
 #include <QFuture>
 #include <QHash>
+#include <QJsonDocument>
+#include <QMap>
 #include <QSet>
 #include <QtConcurrent/QtConcurrentMap>
 
@@ -29,6 +34,13 @@ constexpr qint64 kBatchRows = 250000;
 constexpr qsizetype kCallsPerBatch = 500;
 constexpr qsizetype kChunkBytes = 1 << 20;
 constexpr qsizetype kMaxLineBytes = 4 << 20;
+// Calls written again at a time when their recordings change.
+constexpr qsizetype kRecordingCallsPerBatch = 200;
+
+// Why an audio file among the paths is not read: it is a recording, not call records.
+const char *const kAudioAmongPaths
+    = "an audio file, not call records: pass its folder with --recordings DIR to link it to "
+      "its call";
 
 QString plural(qint64 count, const char *one, const char *many)
 {
@@ -126,8 +138,11 @@ public:
         , m_report(report)
     { }
 
+    void setRecordingsRoot(const QString &root) { m_recordingsRoot = root; }
+    void scanRecordings(const QStringList &files);
     void readFile(const QString &path, qint64 *bytesDone, qint64 bytesTotal);
     void buildCalls();
+    void linkRecordings();
     QString canonicalGroup(const QStringList &groups);
     bool loadRecords(CallInput &input);
     bool failed() const { return m_failed; }
@@ -141,6 +156,12 @@ public:
 private:
     using LineHandler = std::function<bool(QByteArrayView line, qint64 number)>;
     bool forEachLine(QFile &file, const LineHandler &handler, qint64 *bytesDone, qint64 bytesTotal);
+    void readFreeSwitchFile(const QString &path, QFile &file);
+    void readMappingFile(const QString &path, QFile &file, qint64 *bytesDone, qint64 bytesTotal);
+    QString mappingRow(const FieldSplitter &fields, const QHash<QByteArray, qsizetype> &columns);
+    void addDocument(RecordFormat format, const QByteArray &group, qint64 timeUs,
+                     const QByteArray &fields, const QStringList &legs);
+    void addRecordingRef(const StoredRecordingRef &ref);
     void skipFile(const QString &path, const QString &reason);
     void reject(const QString &path, qint64 line, const QString &reason);
     void fail(const QString &why);
@@ -152,6 +173,8 @@ private:
     EventStore &m_events;
     ImportReport &m_report;
 
+    QString m_recordingsRoot; // canonical; empty when no recordings folder is read
+    QSet<QString> m_savedCrns; // calls rebuilt by this import
     QSet<QString> m_touched; // groups that got new records
     QByteArray m_lastTouched;
     QByteArray m_originPrefix; // "file:"
@@ -352,6 +375,15 @@ void ImportRun::readFile(const QString &path, qint64 *bytesDone, qint64 bytesTot
     }
 
     const Detection detection = FormatDetector::detect(file.read(FormatDetector::kHeadSize));
+    if (detection.layout == FileLayout::FreeSwitchXmlCdr) {
+        readFreeSwitchFile(path, file);
+        *bytesDone += file.size();
+        return;
+    }
+    if (detection.layout == FileLayout::RecordingMap) {
+        readMappingFile(path, file, bytesDone, bytesTotal);
+        return;
+    }
     const auto reader = RecordReader::create(detection.layout);
     if (!reader) {
         skipFile(path,
@@ -413,6 +445,241 @@ void ImportRun::readFile(const QString &path, qint64 *bytesDone, qint64 bytesTot
         skipFile(path, detection.description + u": "_qs + headerProblem);
     else
         ++m_report.filesRead;
+}
+
+void ImportRun::addDocument(RecordFormat format, const QByteArray &group, qint64 timeUs,
+                            const QByteArray &fields, const QStringList &legs)
+{
+    if (m_failed)
+        return;
+    Fingerprint fingerprint;
+    fingerprint.add(qint64(format));
+    fingerprint.add(group);
+    fingerprint.add(timeUs);
+    fingerprint.add(fields);
+
+    switch (m_events.addRecord(int(format), group, fingerprint.value(), timeUs, origin(), fields)) {
+    case EventStore::Added::Failed:
+        fail(m_events.errorString());
+        return;
+    case EventStore::Added::Known:
+        ++m_report.rowsKnown;
+        break;
+    case EventStore::Added::New:
+        ++m_report.recordsAdded;
+        m_touched.insert(QString::fromUtf8(group));
+        m_lastTouched.clear();
+        m_events.noteGroup(group, true, timeUs);
+        for (const QString &leg : legs) {
+            if (!leg.isEmpty())
+                m_events.noteLink(leg.toUtf8(), group, false, timeUs);
+        }
+        break;
+    }
+    countRow();
+}
+
+void ImportRun::addRecordingRef(const StoredRecordingRef &ref)
+{
+    switch (m_events.saveRecordingRef(ref)) {
+    case EventStore::Added::Failed:
+        fail(m_events.errorString());
+        break;
+    case EventStore::Added::New:
+        ++m_report.recordingLinksRead;
+        break;
+    case EventStore::Added::Known:
+        break;
+    }
+}
+
+void ImportRun::readFreeSwitchFile(const QString &path, QFile &file)
+{
+    const QString what = u"FreeSWITCH XML CDR: "_qs;
+    if (file.size() > FreeSwitchCdrReader::kMaxFileBytes) {
+        skipFile(path, what + u"larger than 16 MiB, which no CDR is"_qs);
+        return;
+    }
+    if (!file.seek(0)) {
+        skipFile(path, u"cannot be read: "_qs + file.errorString());
+        return;
+    }
+    const QByteArray bytes = file.readAll();
+
+    QList<FreeSwitchCdr> documents;
+    QList<FreeSwitchCdrReader::Problem> problems;
+    QString error;
+    if (!FreeSwitchCdrReader::parse(bytes, &documents, &problems, &error)) {
+        skipFile(path, what + error);
+        return;
+    }
+    for (const FreeSwitchCdrReader::Problem &problem : std::as_const(problems))
+        reject(path, problem.line, problem.reason);
+
+    m_originPrefix = QFileInfo(path).fileName().toUtf8() + ':';
+    RecordBlob blob;
+    for (const FreeSwitchCdr &cdr : std::as_const(documents)) {
+        m_line = cdr.line;
+        blob.clear();
+        blob.add(Field::Document, QJsonDocument(cdr.toJson()).toJson(QJsonDocument::Compact));
+        addDocument(RecordFormat::FreeSwitchXmlCdr, cdr.group().toUtf8(),
+                    cdr.createdUs > 0 ? cdr.createdUs : cdr.hangupUs, blob.bytes(), cdr.legIds());
+        // The channel that ran the recorder is the recorded leg.
+        for (const FreeSwitchRecording &recording : cdr.recordings) {
+            StoredRecordingRef ref;
+            ref.source = StoredRecordingRef::Source::FreeSwitch;
+            ref.file = recording.path;
+            ref.target = cdr.leg.uuid;
+            ref.legOnly = true;
+            if (recording.startUs > 0)
+                ref.startUs = recording.startUs;
+            ref.origin = QString::fromUtf8(origin());
+            addRecordingRef(ref);
+        }
+        if (m_failed)
+            return;
+    }
+    ++m_report.filesRead;
+}
+
+// One row of a mapping CSV into a recording link; returns why it is refused, or nothing.
+QString ImportRun::mappingRow(const FieldSplitter &fields,
+                              const QHash<QByteArray, qsizetype> &columns)
+{
+    auto value = [&](const char *name) {
+        const qsizetype column = columns.value(QByteArray(name), -1);
+        return column < 0 ? QString() : QString::fromUtf8(fields.at(column).trimmed());
+    };
+    const QString written = value("file");
+    const QString target = value("leg_or_crn");
+    const QString start = value("start_time");
+    if (fields.size() < columns.size())
+        return QStringLiteral("%1 fields where the header has %2")
+            .arg(fields.size())
+            .arg(columns.size());
+    if (written.isEmpty())
+        return u"file is empty"_qs;
+
+    const QString file = QDir::cleanPath(QString(written).replace(u'\\', u'/'));
+    if (QDir::isAbsolutePath(file) || file == u".." || file.startsWith(u"../"))
+        return QStringLiteral("file \"%1\" is not inside the recordings folder: give its path "
+                              "from that folder")
+            .arg(written);
+    if (!RecordingFiles::isAudioName(file))
+        return QStringLiteral("file \"%1\" is not a .wav, .gsm, .ogg, .opus or .mp3 file")
+            .arg(written);
+    if (target.isEmpty())
+        return u"leg_or_crn is empty"_qs;
+
+    StoredRecordingRef ref;
+    ref.source = StoredRecordingRef::Source::Mapping;
+    ref.file = file;
+    ref.target = target;
+    if (!start.isEmpty()) {
+        qint64 us = 0;
+        if (!parseRecordTime(start.toUtf8(), &us))
+            return QStringLiteral("start_time \"%1\" is neither ISO 8601 nor seconds since 1970")
+                .arg(start);
+        ref.startUs = us;
+    }
+    ref.origin = QString::fromUtf8(origin());
+    addRecordingRef(ref);
+    return {};
+}
+
+void ImportRun::readMappingFile(const QString &path, QFile &file, qint64 *bytesDone,
+                                qint64 bytesTotal)
+{
+    if (m_recordingsRoot.isEmpty()) {
+        skipFile(path,
+                 u"recording mapping (CSV): its files are relative to the recordings folder; "
+                 "pass that folder with --recordings DIR"_qs);
+        *bytesDone += file.size();
+        return;
+    }
+
+    m_originPrefix = QFileInfo(path).fileName().toUtf8() + ':';
+    FieldSplitter fields;
+    QHash<QByteArray, qsizetype> columns; // header name -> column
+    const bool read = forEachLine(
+        file,
+        [&](QByteArrayView line, qint64 number) {
+            if (number == 1 && line.startsWith("\xEF\xBB\xBF"))
+                line = line.sliced(3);
+            if (line.trimmed().isEmpty())
+                return true;
+            m_line = number;
+            if (line.size() > kMaxLineBytes || !line.isValidUtf8() || line.contains('\0')) {
+                reject(path, number, u"not a line of text"_qs);
+                return true;
+            }
+            const FieldSplitter::Status status = fields.splitCsv(line);
+            if (status != FieldSplitter::Status::Ok) {
+                reject(path, number, FieldSplitter::statusText(status));
+                return true;
+            }
+            if (columns.isEmpty()) {
+                for (qsizetype i = 0; i < fields.size(); ++i)
+                    columns.insert(fields.at(i).trimmed().toByteArray().toLower(), i);
+                return true;
+            }
+            const QString reason = mappingRow(fields, columns);
+            if (!reason.isEmpty())
+                reject(path, number, reason);
+            return !m_failed;
+        },
+        bytesDone, bytesTotal);
+    if (!read)
+        skipFile(path, u"cannot be read: "_qs + file.errorString());
+    else
+        ++m_report.filesRead;
+}
+
+// Probes the audio files of the recordings folder that are new or changed since the last
+// import; the ones that are gone stay known, as missing.
+void ImportRun::scanRecordings(const QStringList &files)
+{
+    const auto known = m_events.recordingFiles();
+    if (!known) {
+        fail(m_events.errorString());
+        return;
+    }
+    QHash<QString, StoredRecordingFile> byPath;
+    for (const StoredRecordingFile &file : *known)
+        byPath.insert(file.path, file);
+
+    const QDir root(m_recordingsRoot);
+    QSet<QString> seen;
+    for (const QString &path : files) {
+        const QFileInfo info(path);
+        // The server refuses to serve a link that leads out of the folder; so is it here.
+        if (!info.canonicalFilePath().startsWith(m_recordingsRoot + u'/')) {
+            skipFile(path,
+                     u"a link to a file outside the recordings folder, which the server would "
+                     "not serve"_qs);
+            continue;
+        }
+        const QString relative = root.relativeFilePath(path);
+        seen.insert(relative);
+        const auto old = byPath.constFind(relative);
+        if (old != byPath.constEnd() && old->present && old->sizeBytes == info.size()
+            && old->modifiedUs == info.lastModified().toMSecsSinceEpoch() * 1000)
+            continue;
+        if (!m_events.saveRecordingFile(RecordingFiles::probe(path, relative))) {
+            fail(m_events.errorString());
+            return;
+        }
+        ++m_report.recordingFilesRead;
+    }
+    for (const StoredRecordingFile &file : *known) {
+        if (!file.present || seen.contains(file.path))
+            continue;
+        if (!m_events.saveRecordingFile(RecordingFiles::missing(
+                file.path, u"The file is no longer in the recordings folder."_qs))) {
+            fail(m_events.errorString());
+            return;
+        }
+    }
 }
 
 // The call's CRN is the linkedid that started first; a queue_log callid only when alone.
@@ -522,6 +789,8 @@ void ImportRun::buildCalls()
     auto save = [&](const QList<PreparedCall> &prepared) {
         if (prepared.isEmpty())
             return;
+        for (const PreparedCall &call : prepared)
+            m_savedCrns.insert(call.crn);
         if (!m_failed && !m_calls.savePreparedCalls(prepared))
             fail(m_calls.errorString());
         done += prepared.size();
@@ -565,6 +834,170 @@ void ImportRun::buildCalls()
     Q_EMIT m_importer.progress(Importer::Phase::Building, done, roots.size());
 }
 
+// Links every known recording to its call anew (calls and legs may have come or moved since),
+// and writes again the calls whose recordings changed or that this import rebuilt.
+void ImportRun::linkRecordings()
+{
+    const auto files = m_events.recordingFiles();
+    const auto refs = m_events.recordingRefs();
+    const auto links = m_events.recordingLinks();
+    if (!files || !refs || !links) {
+        fail(m_events.errorString());
+        return;
+    }
+
+    struct Candidate
+    {
+        StoredRecordingFile file;
+        RecordingLinker::Link link;
+        bool linkedByRecord = false; // else by the ids in its name
+        QString crn;
+    };
+    QMap<QString, Candidate> candidates; // by id: a stable order
+    QHash<QString, QString> idByPath;
+    QHash<QString, QString> idByName; // a present file first, then the first by path
+    for (const StoredRecordingFile &file : *files) {
+        candidates.insert(file.id, { file, {}, false, {} });
+        idByPath.insert(file.path, file.id);
+        const QString name = file.path.section(u'/', -1);
+        const auto known = idByName.constFind(name);
+        if (known == idByName.constEnd() || (file.present && !candidates[*known].file.present))
+            idByName.insert(name, file.id);
+    }
+
+    // Records name files: a mapping by its path in the folder, a FreeSWITCH CDR by the path on
+    // its own host, of which only the name can be looked for. Mappings come last and win.
+    for (const StoredRecordingRef &ref : *refs) {
+        const bool mapping = ref.source == StoredRecordingRef::Source::Mapping;
+        const QString name = ref.file.section(u'/', -1);
+        const QString path = mapping ? ref.file : name;
+        QString id = mapping ? idByPath.value(path) : idByName.value(name);
+        if (id.isEmpty()) {
+            const QString message = mapping
+                ? QStringLiteral("No file %1 is in the recordings folder, though the mapping "
+                                 "%2 names it.")
+                      .arg(path, ref.origin)
+                : QStringLiteral("No file named %1 is in the recordings folder, though the "
+                                 "FreeSWITCH CDR %2 names it as %3.")
+                      .arg(name, ref.origin, ref.file);
+            const StoredRecordingFile placeholder = RecordingFiles::missing(path, message);
+            id = placeholder.id;
+            if (!candidates.contains(id))
+                candidates.insert(id, { placeholder, {}, false, {} });
+        }
+        Candidate &candidate = candidates[id];
+        candidate.link = { ref.target, ref.legOnly, ref.startUs };
+        candidate.linkedByRecord = true;
+    }
+
+    // Which call each recording is in now, and which calls must be written again for it.
+    QHash<QString, QStringList> idsByCrn;
+    QSet<QString> affected;
+    QList<StoredRecordingLink> changed;
+    for (Candidate &candidate : candidates) {
+        if (candidate.linkedByRecord) {
+            candidate.crn = m_calls.resolveCrn(candidate.link.target);
+        } else {
+            const QStringList ids
+                = RecordingFiles::idsInName(candidate.file.path.section(u'/', -1));
+            for (const QString &id : ids) {
+                candidate.crn = m_calls.resolveCrn(id);
+                if (!candidate.crn.isEmpty()) {
+                    candidate.link.target = id;
+                    break;
+                }
+            }
+        }
+
+        const StoredRecordingFile &file = candidate.file;
+        Fingerprint fingerprint;
+        for (const QString &text :
+             { candidate.crn, candidate.link.target, file.path, file.codec, file.contentType })
+            fingerprint.add(text.toUtf8());
+        for (const qint64 value :
+             { qint64(candidate.link.legOnly), candidate.link.startUs.value_or(-1),
+               qint64(file.present), file.sizeBytes, file.modifiedUs, qint64(file.channels),
+               qint64(file.sampleRate), file.durationUs })
+            fingerprint.add(value);
+        for (const CallFlag &flag : file.flags)
+            fingerprint.add((flag.code + u'\n' + flag.message).toUtf8());
+
+        const StoredRecordingLink link { file.id, candidate.crn, fingerprint.value() };
+        const auto old = links->constFind(file.id);
+        if (old == links->constEnd() || old->crn != link.crn
+            || old->fingerprint != link.fingerprint) {
+            changed.append(link);
+            affected.insert(link.crn);
+            if (old != links->constEnd())
+                affected.insert(old->crn);
+        }
+        if (!candidate.crn.isEmpty())
+            idsByCrn[candidate.crn].append(file.id);
+
+        if (!file.present)
+            ++m_report.recordingsMissing;
+        else if (candidate.crn.isEmpty())
+            ++m_report.recordingsUnlinked;
+        else
+            ++m_report.recordingsLinked;
+    }
+    // A recording no record or file names any more leaves its call.
+    for (const StoredRecordingLink &old : std::as_const(*links)) {
+        if (!candidates.contains(old.id) && !old.crn.isEmpty()) {
+            changed.append({ old.id, QString(), 0 });
+            affected.insert(old.crn);
+        }
+    }
+    // A call this import rebuilt was written without its recordings.
+    for (const QString &crn : std::as_const(m_savedCrns)) {
+        if (idsByCrn.contains(crn))
+            affected.insert(crn);
+    }
+    affected.remove(QString());
+
+    QStringList crns = affected.values();
+    crns.sort();
+    QList<Call> calls;
+    auto save = [&]() {
+        if (!m_failed && !calls.isEmpty() && !m_calls.saveCalls(calls))
+            fail(m_calls.errorString());
+        calls.clear();
+    };
+    for (const QString &crn : std::as_const(crns)) {
+        std::optional<Call> call = m_calls.findCall(crn);
+        if (!call || call->crn() != crn)
+            continue; // merged into another call, which is in the list itself
+        QList<Recording> recordings;
+        const QStringList ids = idsByCrn.value(crn);
+        for (const QString &id : ids) {
+            const Candidate &candidate = candidates[id];
+            recordings.append(RecordingLinker::place(*call, candidate.file, candidate.link));
+        }
+        RecordingLinker::attach(*call, recordings);
+        calls.append(std::move(*call));
+        if (!m_savedCrns.contains(crn))
+            ++m_report.callsGivenRecordings;
+        if (calls.size() >= kRecordingCallsPerBatch)
+            save();
+    }
+    save();
+
+    // What the server needs to serve them, then what was written, for the next import.
+    QList<StoredRecording> rows;
+    for (const StoredRecordingLink &link : std::as_const(changed)) {
+        const auto found = candidates.constFind(link.id);
+        if (found == candidates.constEnd())
+            continue;
+        const StoredRecordingFile &file = found->file;
+        rows.append(
+            { file.id, link.crn, file.path, file.sizeBytes, file.modifiedUs, file.contentType });
+    }
+    if (!m_failed && !rows.isEmpty() && !m_calls.saveRecordings(rows))
+        fail(m_calls.errorString());
+    if (!m_failed && !changed.isEmpty() && !m_events.saveRecordingLinks(changed))
+        fail(m_events.errorString());
+}
+
 } // namespace
 
 QString ImportReport::summaryLine() const
@@ -584,6 +1017,13 @@ QString ImportReport::summaryLine() const
     if (agentRows > 0)
         line += u", "_qs + plural(agentRows, "queue_log agent row", "queue_log agent rows")
             + u" (not calls)"_qs;
+    if (recordingsLinked + recordingsUnlinked + recordingsMissing > 0) {
+        line += u"; recordings: "_qs + QString::number(recordingsLinked) + u" linked, "_qs
+            + QString::number(recordingsUnlinked) + u" unlinked, "_qs
+            + QString::number(recordingsMissing) + u" missing"_qs;
+        if (callsGivenRecordings > 0)
+            line += u" ("_qs + plural(callsGivenRecordings, "call", "calls") + u" updated)"_qs;
+    }
     if (!ok)
         line += u"; stopped: "_qs + errorString;
     return line;
@@ -599,39 +1039,83 @@ ImportReport Importer::importPaths(const QStringList &paths)
     ImportReport report;
     QElapsedTimer timer;
     timer.start();
+    auto skip = [&](const QString &path, const QString &reason) {
+        ++report.filesSkipped;
+        if (report.problems.size() < ImportReport::kMaxProblems)
+            report.problems.append({ path, 0, reason });
+        Q_EMIT fileSkipped(path, reason);
+    };
+
+    QString root; // canonical, so that files can be told inside it or not
+    if (!m_recordingsFolder.isEmpty()) {
+        const QFileInfo folder(m_recordingsFolder);
+        if (!folder.isDir()) {
+            report.ok = false;
+            report.errorString
+                = QStringLiteral("the recordings folder %1 does not exist").arg(m_recordingsFolder);
+            return report;
+        }
+        root = folder.canonicalFilePath();
+    }
+    auto inRecordings = [&root](const QString &canonical) {
+        return !root.isEmpty() && canonical.startsWith(root + u'/');
+    };
 
     // Files in a stable order: folders walked recursively, their files sorted by path.
     QStringList files;
     QSet<QString> listed; // a file named twice (itself and in its folder) is read once
     auto add = [&](const QString &file) {
         const QString canonical = QFileInfo(file).canonicalFilePath();
-        if (!listed.contains(canonical)) {
-            listed.insert(canonical);
-            files.append(file);
+        if (listed.contains(canonical))
+            return;
+        listed.insert(canonical);
+        // Recordings are the recordings folder's business; one elsewhere is only reported.
+        if (RecordingFiles::isAudioName(file)) {
+            if (!inRecordings(canonical))
+                skip(file, QString::fromLatin1(kAudioAmongPaths));
+            return;
         }
+        files.append(file);
+    };
+    auto walk = [](const QString &folder) {
+        QStringList found;
+        QDirIterator it(folder, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            found.append(it.next());
+        found.sort();
+        return found;
     };
     qint64 bytesTotal = 0;
     for (const QString &path : paths) {
         const QFileInfo info(path);
         if (info.isDir()) {
-            QStringList found;
-            QDirIterator it(path, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-            while (it.hasNext())
-                found.append(it.next());
-            found.sort();
-            for (const QString &file : std::as_const(found))
+            const QStringList found = walk(path);
+            for (const QString &file : found)
                 add(file);
         } else if (info.exists() && !info.isFile()) {
             // A pipe or a device would block the import or never end.
-            ++report.filesSkipped;
-            report.problems.append({ path, 0, u"not a regular file"_qs });
-            Q_EMIT fileSkipped(path, u"not a regular file"_qs);
+            skip(path, u"not a regular file"_qs);
         } else if (info.exists()) {
             add(path);
         } else {
-            ++report.filesSkipped;
-            report.problems.append({ path, 0, u"no such file or folder"_qs });
-            Q_EMIT fileSkipped(path, u"no such file or folder"_qs);
+            skip(path, u"no such file or folder"_qs);
+        }
+    }
+
+    // The recordings folder: its audio files, and the mapping CSVs kept beside them.
+    QStringList recordings;
+    if (!root.isEmpty()) {
+        const QStringList found = walk(root);
+        for (const QString &file : found) {
+            if (RecordingFiles::isAudioName(file)) {
+                recordings.append(file);
+                continue;
+            }
+            QFile head(file);
+            if (file.endsWith(u".csv", Qt::CaseInsensitive) && head.open(QIODevice::ReadOnly)
+                && FormatDetector::detect(head.read(FormatDetector::kHeadSize)).layout
+                    == FileLayout::RecordingMap)
+                add(file);
         }
     }
     for (const QString &file : std::as_const(files))
@@ -644,14 +1128,22 @@ ImportReport Importer::importPaths(const QStringList &paths)
         report.errorString = error;
         return report;
     }
+    if (!root.isEmpty() && !m_store.setSetting(u"recordings_root"_qs, root)) {
+        report.ok = false;
+        report.errorString = m_store.errorString();
+        return report;
+    }
 
     ImportRun run(*this, m_store, *events, report);
+    run.setRecordingsRoot(root);
     qint64 bytesDone = 0;
     if (run.begin()) {
+        if (!root.isEmpty())
+            run.scanRecordings(recordings);
         for (const QString &file : std::as_const(files)) {
-            run.readFile(file, &bytesDone, bytesTotal);
             if (run.failed())
                 break;
+            run.readFile(file, &bytesDone, bytesTotal);
         }
         if (!run.failed())
             run.commit();
@@ -660,8 +1152,12 @@ ImportReport Importer::importPaths(const QStringList &paths)
     const qint64 readingMs = timer.elapsed();
     if (!run.failed())
         run.buildCalls();
-    qCDebug(lcImport) << "reading took" << readingMs << "ms, building calls"
-                      << timer.elapsed() - readingMs << "ms";
+    const qint64 buildingMs = timer.elapsed() - readingMs;
+    if (!run.failed())
+        run.linkRecordings();
+    qCDebug(lcImport) << "reading took" << readingMs << "ms, building calls" << buildingMs
+                      << "ms, linking recordings" << timer.elapsed() - readingMs - buildingMs
+                      << "ms";
 
     qCDebug(lcImport).noquote() << report.summaryLine() << "in" << timer.elapsed() << "ms";
     return report;

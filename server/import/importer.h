@@ -28,17 +28,26 @@ struct ImportReport
     qint64 legs = 0; // of those calls
     qint64 events = 0; // of those calls
     qint64 callsMerged = 0; // calls that turned out to be part of another and were removed
+    int recordingFilesRead = 0; // audio files probed this time: new, or changed since
+    int recordingLinksRead = 0; // mapping rows and FreeSWITCH recording paths new this time
+    // All the recordings the database knows after the import, not only this import's:
+    int recordingsLinked = 0; // files linked to a call
+    int recordingsUnlinked = 0; // files kept until the records of their call are imported
+    int recordingsMissing = 0; // named by records, or found before, with no file now
+    qint64 callsGivenRecordings = 0; // calls written again only because their recordings changed
     QList<ImportProblem> problems; // skipped files and rejected rows, the first kMaxProblems
 
     bool ok = true; // false when the database failed; the import stopped there
     QString errorString;
 
-    // "imported 3 files: 12 calls, 31 legs, 140 events, 2 rows rejected"
+    // "imported 3 files: 12 calls, 31 legs, 140 events, 2 rows rejected; recordings: 5 linked,
+    // 1 unlinked, 0 missing"
     QString summaryLine() const;
 };
 
-// Reads Asterisk call records (CDR, CEL, queue_log in their CSV, flat and psql forms) from
-// files and folders into the call database.
+// Reads call records (Asterisk CDR, CEL, queue_log in their CSV, flat and psql forms;
+// FreeSWITCH XML CDRs) from files and folders into the call database, and links recordings to
+// the calls.
 //
 // Each file's format is told from its content. Rows are read line by line and stored once each
 // (a re-import adds nothing); a bad row is skipped and reported with its line, the rest goes
@@ -59,6 +68,12 @@ public:
 
     explicit Importer(CallStore &store, QObject *parent = nullptr);
 
+    // The folder whose audio files (.wav, .gsm, .ogg, .opus, .mp3, in any subfolder) are the
+    // recordings; the store keeps its absolute path as "recordings_root", which the server
+    // serves them from. Mapping CSVs in it are read too. Empty (the default): no folder is read
+    // this time, and the recordings known from earlier imports are linked to new calls.
+    void setRecordingsFolder(const QString &folder) { m_recordingsFolder = folder; }
+
     ImportReport importPaths(const QStringList &paths);
 
 Q_SIGNALS:
@@ -69,4 +84,5 @@ Q_SIGNALS:
 
 private:
     CallStore &m_store;
+    QString m_recordingsFolder;
 };

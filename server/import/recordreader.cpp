@@ -422,6 +422,8 @@ std::unique_ptr<RecordReader> RecordReader::create(FileLayout layout)
         return std::make_unique<QueueLogReader>(layout);
     case FileLayout::Unknown:
     case FileLayout::Unsupported:
+    case FileLayout::FreeSwitchXmlCdr: // whole documents, not lines: see FreeSwitchCdrReader
+    case FileLayout::RecordingMap: // not call records: the importer reads it into recordings
         break;
     }
     return nullptr;

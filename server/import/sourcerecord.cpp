@@ -9,6 +9,8 @@ QString recordFormatName(RecordFormat format)
         return u"asterisk-cel"_qs;
     case RecordFormat::AsteriskQueueLog:
         return u"asterisk-queue_log"_qs;
+    case RecordFormat::FreeSwitchXmlCdr:
+        return u"freeswitch-xml-cdr"_qs;
     }
     return {};
 }

@@ -9,9 +9,15 @@
 #include <array>
 
 // The record formats the importer reads. The numbers are stored: never renumber them.
-enum class RecordFormat : quint8 { AsteriskCdr = 1, AsteriskCel = 2, AsteriskQueueLog = 3 };
+enum class RecordFormat : quint8 {
+    AsteriskCdr = 1,
+    AsteriskCel = 2,
+    AsteriskQueueLog = 3,
+    FreeSwitchXmlCdr = 4,
+};
 
-// "asterisk-cdr", "asterisk-cel", "asterisk-queue_log": the words of Call::sources.
+// "asterisk-cdr", "asterisk-cel", "asterisk-queue_log", "freeswitch-xml-cdr": the words of
+// Call::sources.
 QString recordFormatName(RecordFormat format);
 
 // Every field any of the formats has, under one name. The numbers are stored: append only.
@@ -66,6 +72,8 @@ enum class Field : quint8 {
     MemberLeg, // CONNECT's data2, the member channel's uniqueid, qualified where needed
     // worked-example collections
     Scenario,
+    // a whole record as JSON, for formats whose records nest (FreeSWITCH XML CDR)
+    Document,
     Count
 };
 

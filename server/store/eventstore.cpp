@@ -3,6 +3,9 @@
 #include "callstore.h"
 #include "logging.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlDatabase>
 #include <QSqlDriver>
 #include <QVariant>
@@ -47,6 +50,11 @@ public:
     }
 
     qint64 integer(int column) const { return sqlite3_column_int64(m_statement, column); }
+    bool isNull(int column) const
+    {
+        return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+    }
+    void bindNull(int index) { sqlite3_bind_null(m_statement, index); }
     QString text(int column) const
     {
         return QString::fromUtf8(
@@ -138,6 +146,25 @@ QByteArray utf8(const QString &text)
     return text.toUtf8();
 }
 
+QByteArray flagsText(const QList<CallFlag> &flags)
+{
+    QJsonArray array;
+    for (const CallFlag &flag : flags)
+        array.append(QJsonObject { { u"code"_qs, flag.code }, { u"message"_qs, flag.message } });
+    return QJsonDocument(array).toJson(QJsonDocument::Compact);
+}
+
+QList<CallFlag> flagsFrom(const QString &text)
+{
+    QList<CallFlag> flags;
+    const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
+    for (const QJsonValue &value : array) {
+        const QJsonObject object = value.toObject();
+        flags.append({ object.value(u"code").toString(), object.value(u"message").toString() });
+    }
+    return flags;
+}
+
 } // namespace
 
 EventStore::EventStore(sqlite3 *db)
@@ -180,6 +207,18 @@ std::unique_ptr<EventStore> EventStore::open(CallStore &calls, QString *error)
         "  fp INTEGER NOT NULL, origin TEXT NOT NULL, fields BLOB NOT NULL,"
         "  PRIMARY KEY (agent, scope, time_us, fp)) STRICT, WITHOUT ROWID",
         "CREATE TEMP TABLE IF NOT EXISTS import_wanted (grp TEXT PRIMARY KEY) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS import_recording_files ("
+        "  id TEXT PRIMARY KEY, path TEXT NOT NULL UNIQUE, present INTEGER NOT NULL,"
+        "  size INTEGER NOT NULL, modified_us INTEGER NOT NULL, content_type TEXT NOT NULL,"
+        "  codec TEXT NOT NULL, channels INTEGER NOT NULL, sample_rate INTEGER NOT NULL,"
+        "  duration_us INTEGER NOT NULL, flags TEXT NOT NULL) STRICT, WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS import_recording_refs ("
+        "  source INTEGER NOT NULL, file TEXT NOT NULL, target TEXT NOT NULL,"
+        "  leg_only INTEGER NOT NULL, start_us INTEGER, origin TEXT NOT NULL,"
+        "  PRIMARY KEY (source, file)) STRICT, WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS import_recording_links ("
+        "  id TEXT PRIMARY KEY, crn TEXT NOT NULL, fingerprint INTEGER NOT NULL)"
+        "  STRICT, WITHOUT ROWID",
         // A bigger page cache than the default 2 MiB keeps the key inserts of a large import
         // in memory; it is a fixed ceiling, so memory stays flat in the file's size.
         "PRAGMA cache_size = -32768",
@@ -518,4 +557,183 @@ QList<StoredRecord> EventStore::agentEvents(const QString &agent, const QString 
     }
     select.reset();
     return events;
+}
+
+bool EventStore::saveRecordingFile(const StoredRecordingFile &file)
+{
+    Statement upsert;
+    if (!upsert.prepare(m_db,
+                        "INSERT INTO import_recording_files (id, path, present, size, modified_us,"
+                        " content_type, codec, channels, sample_rate, duration_us, flags)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (id) DO UPDATE SET path = excluded.path,"
+                        " present = excluded.present, size = excluded.size,"
+                        " modified_us = excluded.modified_us,"
+                        " content_type = excluded.content_type, codec = excluded.codec,"
+                        " channels = excluded.channels, sample_rate = excluded.sample_rate,"
+                        " duration_us = excluded.duration_us, flags = excluded.flags"))
+        return fail(u"Cannot store a recording"_qs);
+
+    const QByteArray id = utf8(file.id);
+    const QByteArray path = utf8(file.path);
+    const QByteArray contentType = utf8(file.contentType);
+    const QByteArray codec = utf8(file.codec);
+    const QByteArray flags = flagsText(file.flags);
+    upsert.bind(1, id);
+    upsert.bind(2, path);
+    upsert.bind(3, qint64(file.present ? 1 : 0));
+    upsert.bind(4, file.sizeBytes);
+    upsert.bind(5, file.modifiedUs);
+    upsert.bind(6, contentType);
+    upsert.bind(7, codec);
+    upsert.bind(8, qint64(file.channels));
+    upsert.bind(9, qint64(file.sampleRate));
+    upsert.bind(10, file.durationUs);
+    upsert.bind(11, flags);
+    return upsert.step() == SQLITE_DONE || fail(u"Cannot store a recording"_qs);
+}
+
+std::optional<QList<StoredRecordingFile>> EventStore::recordingFiles()
+{
+    Statement select;
+    if (!select.prepare(m_db,
+                        "SELECT id, path, present, size, modified_us, content_type, codec,"
+                        " channels, sample_rate, duration_us, flags FROM import_recording_files"
+                        " ORDER BY path")) {
+        fail(u"Cannot read the recordings"_qs);
+        return std::nullopt;
+    }
+    QList<StoredRecordingFile> files;
+    int result = SQLITE_ROW;
+    while ((result = select.step()) == SQLITE_ROW) {
+        StoredRecordingFile file;
+        file.id = select.text(0);
+        file.path = select.text(1);
+        file.present = select.integer(2) != 0;
+        file.sizeBytes = select.integer(3);
+        file.modifiedUs = select.integer(4);
+        file.contentType = select.text(5);
+        file.codec = select.text(6);
+        file.channels = int(select.integer(7));
+        file.sampleRate = int(select.integer(8));
+        file.durationUs = select.integer(9);
+        file.flags = flagsFrom(select.text(10));
+        files.append(file);
+    }
+    if (result != SQLITE_DONE) {
+        fail(u"Cannot read the recordings"_qs);
+        return std::nullopt;
+    }
+    return files;
+}
+
+EventStore::Added EventStore::saveRecordingRef(const StoredRecordingRef &ref)
+{
+    // Written only when it says something new, so that the caller can tell a re-import.
+    Statement upsert;
+    if (!upsert.prepare(m_db,
+                        "INSERT INTO import_recording_refs"
+                        " (source, file, target, leg_only, start_us, origin)"
+                        " VALUES (?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (source, file) DO UPDATE SET target = excluded.target,"
+                        " leg_only = excluded.leg_only, start_us = excluded.start_us,"
+                        " origin = excluded.origin"
+                        " WHERE target IS NOT excluded.target OR leg_only IS NOT excluded.leg_only"
+                        " OR start_us IS NOT excluded.start_us")) {
+        fail(u"Cannot store a recording's link"_qs);
+        return Added::Failed;
+    }
+    const QByteArray file = utf8(ref.file);
+    const QByteArray target = utf8(ref.target);
+    const QByteArray origin = utf8(ref.origin);
+    upsert.bind(1, qint64(ref.source));
+    upsert.bind(2, file);
+    upsert.bind(3, target);
+    upsert.bind(4, qint64(ref.legOnly ? 1 : 0));
+    if (ref.startUs)
+        upsert.bind(5, *ref.startUs);
+    else
+        upsert.bindNull(5);
+    upsert.bind(6, origin);
+    if (upsert.step() != SQLITE_DONE) {
+        fail(u"Cannot store a recording's link"_qs);
+        return Added::Failed;
+    }
+    return sqlite3_changes(m_db) > 0 ? Added::New : Added::Known;
+}
+
+std::optional<QList<StoredRecordingRef>> EventStore::recordingRefs()
+{
+    Statement select;
+    if (!select.prepare(m_db,
+                        "SELECT source, file, target, leg_only, start_us, origin"
+                        " FROM import_recording_refs ORDER BY source, file")) {
+        fail(u"Cannot read the recordings' links"_qs);
+        return std::nullopt;
+    }
+    QList<StoredRecordingRef> refs;
+    int result = SQLITE_ROW;
+    while ((result = select.step()) == SQLITE_ROW) {
+        StoredRecordingRef ref;
+        ref.source = StoredRecordingRef::Source(select.integer(0));
+        ref.file = select.text(1);
+        ref.target = select.text(2);
+        ref.legOnly = select.integer(3) != 0;
+        if (!select.isNull(4))
+            ref.startUs = select.integer(4);
+        ref.origin = select.text(5);
+        refs.append(ref);
+    }
+    if (result != SQLITE_DONE) {
+        fail(u"Cannot read the recordings' links"_qs);
+        return std::nullopt;
+    }
+    return refs;
+}
+
+std::optional<QHash<QString, StoredRecordingLink>> EventStore::recordingLinks()
+{
+    Statement select;
+    if (!select.prepare(m_db, "SELECT id, crn, fingerprint FROM import_recording_links")) {
+        fail(u"Cannot read which calls have which recordings"_qs);
+        return std::nullopt;
+    }
+    QHash<QString, StoredRecordingLink> links;
+    int result = SQLITE_ROW;
+    while ((result = select.step()) == SQLITE_ROW) {
+        const StoredRecordingLink link { select.text(0), select.text(1), select.integer(2) };
+        links.insert(link.id, link);
+    }
+    if (result != SQLITE_DONE) {
+        fail(u"Cannot read which calls have which recordings"_qs);
+        return std::nullopt;
+    }
+    return links;
+}
+
+bool EventStore::saveRecordingLinks(const QList<StoredRecordingLink> &links)
+{
+    Statement upsert;
+    if (!upsert.prepare(m_db,
+                        "INSERT INTO import_recording_links (id, crn, fingerprint) VALUES (?, ?, ?)"
+                        " ON CONFLICT (id) DO UPDATE SET crn = excluded.crn,"
+                        " fingerprint = excluded.fingerprint"))
+        return fail(u"Cannot store which calls have which recordings"_qs);
+    if (!exec("BEGIN"))
+        return false;
+    for (const StoredRecordingLink &link : links) {
+        const QByteArray id = utf8(link.id);
+        const QByteArray crn = utf8(link.crn);
+        upsert.bind(1, id);
+        upsert.bind(2, crn);
+        upsert.bind(3, link.fingerprint);
+        const int result = upsert.step();
+        upsert.reset();
+        if (result != SQLITE_DONE) {
+            fail(u"Cannot store which calls have which recordings"_qs);
+            exec("ROLLBACK");
+            return false;
+        }
+    }
+    return exec("COMMIT");
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/call.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QHash>
@@ -25,6 +27,48 @@ struct StoredRecord
     QByteArray fields;
 };
 
+// A recording file as the importer last found it in the recordings folder, or a file the records
+// name that is not there (present false, flag recording_missing).
+struct StoredRecordingFile
+{
+    QString id; // RecordingFiles::idFor(path)
+    QString path; // relative to the recordings folder, '/'-separated
+    bool present = true;
+    qint64 sizeBytes = 0;
+    qint64 modifiedUs = 0;
+    QString contentType;
+    QString codec; // as Recording::codec
+    int channels = 0;
+    int sampleRate = 0;
+    qint64 durationUs = 0;
+    QList<CallFlag> flags; // what is wrong with the file itself
+
+    bool operator==(const StoredRecordingFile &) const = default;
+};
+
+// What a record says about a recording: a row of a mapping CSV, or a FreeSWITCH CDR naming the
+// file its channel recorded.
+struct StoredRecordingRef
+{
+    // Stored numbers; a mapping is trusted over a CDR when both name one file.
+    enum class Source { FreeSwitch = 1, Mapping = 2 };
+
+    Source source = Source::Mapping;
+    QString file; // mapping: relative to the recordings folder; FreeSWITCH: the path it names
+    QString target; // a leg id or a CRN, as written
+    bool legOnly = false; // the target is the recorded leg; else a leg or a whole call's CRN
+    std::optional<qint64> startUs; // the recording's first sample, when the record says
+    QString origin; // "file:line"
+};
+
+// The call a recording was last written into, and a fingerprint of what was written.
+struct StoredRecordingLink
+{
+    QString id;
+    QString crn; // empty: not linked to any call
+    qint64 fingerprint = 0;
+};
+
 // The importer's own tables, in the call database's file:
 //   import_records      every source record once, keyed by (group, fingerprint), so that a
 //                       re-import adds nothing; calls are rebuilt from these;
@@ -34,7 +78,11 @@ struct StoredRecord
 //   import_groups       each group's earliest time and whether it is a linkedid (strong) or a
 //                       queue_log callid, which only joins a call (weak);
 //   import_agent_events queue_log rows about an agent rather than a call (WRAPUPSTART without a
-//                       callid), found again by agent and time when the call is built.
+//                       callid), found again by agent and time when the call is built;
+//   import_recording_files  each audio file of the recordings folder and what is in it;
+//   import_recording_refs   mapping rows and FreeSWITCH CDRs that say whose a recording is;
+//   import_recording_links  which call each recording went into, so that only the calls whose
+//                       recordings changed are written again.
 //
 // Uses the SQLite connection CallStore opened, through its raw handle: a million prepared
 // inserts per run is where Qt's per-value wrapping costs most. Same thread rules as CallStore.
@@ -92,6 +140,16 @@ public:
     QList<NameOverlap> nameOverlaps(const QString &group);
     QList<StoredRecord> agentEvents(const QString &agent, const QString &scope, qint64 fromUs,
                                     qint64 toUs);
+
+    // Recordings. The saves may run inside a batch or alone; saveRecordingLinks is one
+    // transaction of its own and must run outside a batch.
+    bool saveRecordingFile(const StoredRecordingFile &file);
+    std::optional<QList<StoredRecordingFile>> recordingFiles();
+    // New when the (source, file) pair is new or now says something else; Known otherwise.
+    Added saveRecordingRef(const StoredRecordingRef &ref);
+    std::optional<QList<StoredRecordingRef>> recordingRefs();
+    std::optional<QHash<QString, StoredRecordingLink>> recordingLinks();
+    bool saveRecordingLinks(const QList<StoredRecordingLink> &links);
 
     QString errorString() const { return m_errorString; }
 

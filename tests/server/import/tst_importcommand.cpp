@@ -22,6 +22,8 @@ private Q_SLOTS:
     void missingPathFails();
     void pipeIsSkippedNotWaitedOn();
     void damagedLinesAreRejectedOneByOne();
+    void recordingsFolder();
+    void missingRecordingsFolderFails();
 
 private:
     struct Run
@@ -68,11 +70,13 @@ void TestImportCommand::importsTheSamplesFolder()
     const Run first = run({ u"--db"_qs, database, samples });
     QCOMPARE(first.exitCode, 0);
     QCOMPARE(first.out.size(), 1);
-    // The folder holds 21 files: 8 Asterisk record files (2 CDR, 1 CEL, 1 queue_log, 4 Wazo
-    // CEL dumps) and 13 others (SOURCES.md, 3 WAV, 3 FreeSWITCH, 3 Amazon Connect, 1 Genesys,
-    // 2 Twilio).
-    static const QRegularExpression summary(QStringLiteral(
-        R"(^imported 8 files \(13 skipped\): \d+ calls, \d+ legs, \d+ events, \d+ rows rejected)"));
+    // The folder holds 21 files: 10 record files read (2 CDR, 1 CEL, 1 queue_log, 4 Wazo CEL
+    // dumps, 2 FreeSWITCH XML CDRs) and 11 others (SOURCES.md, 3 WAV, the FreeSWITCH CSV, 3
+    // Amazon Connect, 1 Genesys, 2 Twilio). The FreeSWITCH CDR of the bridged call names a
+    // recording that is not there: no --recordings folder was given.
+    static const QRegularExpression summary(
+        QStringLiteral(R"(^imported 10 files \(11 skipped\): \d+ calls, \d+ legs, )"
+                       R"(\d+ events, \d+ rows rejected)"));
     QVERIFY2(summary.match(first.out.first()).hasMatch(), qPrintable(first.out.first()));
     QVERIFY(first.out.first().contains(u"queue_log agent rows (not calls)"));
 
@@ -84,7 +88,14 @@ void TestImportCommand::importsTheSamplesFolder()
         if (line.contains(u"format not supported yet"))
             ++notSupported;
     }
-    QCOMPARE(notSupported, 9); // FreeSWITCH 3, Amazon Connect 3, Genesys 1, Twilio 2
+    QCOMPARE(notSupported, 7); // FreeSWITCH CSV 1, Amazon Connect 3, Genesys 1, Twilio 2
+    QVERIFY(first.out.first().endsWith(u"; recordings: 0 linked, 0 unlinked, 1 missing"_qs));
+    // The WAV files are recordings: the sentence says how to link them.
+    const QString wav = samples
+        + u"/audio/pjproject_input_8k_mono.wav: skipped: an audio file, "
+          "not call records: pass its folder with --recordings DIR to "
+          "link it to its call"_qs;
+    QVERIFY2(first.err.contains(wav), qPrintable(first.err.join(u'\n')));
     QVERIFY(first.err.contains(samples
                                + u"/asterisk-cdr/cdr_spec_scenarios.csv:17: malformed end "
                                  "time \"2013-04-13:12:08\""_qs));
@@ -104,6 +115,8 @@ void TestImportCommand::usageErrors_data()
     QTest::newRow("no path") << QStringList { u"--db"_qs, u"x.sqlite"_qs };
     QTest::newRow("--db without a file") << QStringList { u"--db"_qs };
     QTest::newRow("unknown option") << QStringList { u"--fast"_qs, u"--db"_qs, u"x"_qs, u"y"_qs };
+    QTest::newRow("--recordings without a folder")
+        << QStringList { u"--db"_qs, u"x.sqlite"_qs, u"/tmp"_qs, u"--recordings"_qs };
 }
 
 void TestImportCommand::usageErrors()
@@ -168,6 +181,57 @@ void TestImportCommand::damagedLinesAreRejectedOneByOne()
     QCOMPARE(result.out.size(), 1);
     QVERIFY2(result.out.first().contains(u"1 call, 1 leg, 4 events, 2 rows rejected"_qs),
              qPrintable(result.out.first()));
+}
+
+void TestImportCommand::recordingsFolder()
+{
+    const QString samples = qEnvironmentVariable("CRN_SAMPLES_DIR");
+    if (samples.isEmpty() || !QDir(samples).exists(u"audio"_qs))
+        QSKIP("CRN_SAMPLES_DIR is not set or missing: the shared samples are not here");
+
+    // A MixMonitor recording of the caller's channel 1700000000.1, which is also the linkedid,
+    // and that channel's CEL rows: CHAN_START at 1700000000.1, HANGUP at 1700000010.
+    const QString folder = m_dir.filePath(u"cli-recordings"_qs);
+    QVERIFY(QDir().mkpath(folder + u"/2023/11/14"_qs));
+    QVERIFY(QFile::copy(samples + u"/audio/pjproject_input_8k_mono.wav"_qs,
+                        folder + u"/2023/11/14/in-100-200-1700000000.1.wav"_qs));
+    QFile cel(m_dir.filePath(u"cli-cel.csv"_qs));
+    QVERIFY(cel.open(QIODevice::WriteOnly));
+    for (const char *row : { "CHAN_START\",\"1700000000.100000", "HANGUP\",\"1700000010.000000" })
+        cel.write(QByteArray("\"") + row
+                  + "\",\"Alice\",\"100\",\"\",\"\",\"\",\"200\",\"default\","
+                    "\"SIP/alice-00000001\",\"\",\"\",\"3\",\"\",\"1700000000.1\","
+                    "\"1700000000.1\",\"\",\"\",\"\",\"\"\n");
+    cel.close();
+    const QString database = m_dir.filePath(u"cli-recordings.sqlite"_qs);
+
+    // The recordings first, alone: kept until their call comes.
+    const Run first = run({ u"--db"_qs, database, u"--recordings"_qs, folder });
+    QCOMPARE(first.exitCode, 0);
+    QCOMPARE(first.out.size(), 1);
+    QVERIFY2(first.out.first().endsWith(u"; recordings: 0 linked, 1 unlinked, 0 missing"_qs),
+             qPrintable(first.out.first()));
+
+    const Run second = run({ u"--db"_qs, database, u"--recordings="_qs + folder, cel.fileName() });
+    QCOMPARE(second.exitCode, 0);
+    QVERIFY(second.err.isEmpty());
+    QCOMPARE(second.out.size(), 1);
+    QVERIFY2(second.out.first().startsWith(u"imported 1 file: 1 call, 1 leg, 2 events"_qs),
+             qPrintable(second.out.first()));
+    QVERIFY2(second.out.first().endsWith(u"; recordings: 1 linked, 0 unlinked, 0 missing"_qs),
+             qPrintable(second.out.first()));
+}
+
+void TestImportCommand::missingRecordingsFolderFails()
+{
+    const QString missing = m_dir.filePath(u"no-recordings-here"_qs);
+    const Run result = run({ u"--db"_qs, m_dir.filePath(u"no-recordings.sqlite"_qs),
+                             u"--recordings"_qs, missing, m_dir.path() });
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(result.out.isEmpty());
+    QCOMPARE(result.err,
+             QStringList { u"crn-server import: the recordings folder "_qs + missing
+                           + u" does not exist"_qs });
 }
 
 QTEST_GUILESS_MAIN(TestImportCommand)

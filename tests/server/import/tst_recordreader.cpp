@@ -134,7 +134,12 @@ void TestRecordReader::detectsFormats_data()
                       "\n")
         << int(FileLayout::Unsupported);
     QTest::newRow("freeswitch xml")
-        << QByteArray("<?xml version=\"1.0\"?>\n<cdr>\n") << int(FileLayout::Unsupported);
+        << QByteArray("<?xml version=\"1.0\"?>\n<cdr>\n") << int(FileLayout::FreeSwitchXmlCdr);
+    QTest::newRow("recording mapping")
+        << QByteArray("file,leg_or_crn,start_time\n2024/06/11/a.wav,1718100000.42,\n")
+        << int(FileLayout::RecordingMap);
+    QTest::newRow("recording mapping, other order")
+        << QByteArray("leg_or_crn,file\n1718100000.42,a.wav\n") << int(FileLayout::RecordingMap);
     QTest::newRow("amazon connect")
         << QByteArray("{\n\"contactId\":\"1111\"\n}") << int(FileLayout::Unsupported);
     QTest::newRow("other json") << QByteArray("{\"a\": 1}") << int(FileLayout::Unknown);
