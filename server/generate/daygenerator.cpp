@@ -1655,7 +1655,9 @@ bool removeFolder(const QString &path)
 
 bool DayGenerator::writeToDirectory(const QString &directory)
 {
-    QDir dir(directory);
+    // QDir's mkpath and rename take a relative name as relative to the QDir itself, so a
+    // relative DIRECTORY would be applied twice: work with absolute paths only.
+    QDir dir(QDir(directory).absolutePath());
     if (!dir.mkpath(u"cel"_qs)) {
         m_errorString = QStringLiteral("cannot create the folder %1").arg(dir.filePath(u"cel"_qs));
         return false;

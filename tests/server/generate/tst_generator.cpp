@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -453,6 +454,7 @@ private Q_SLOTS:
     void recordingsSoundLikeTwoSpeakers();
     void recordingsAreDeterministic();
     void recordingsLeaveTheRecordsAlone();
+    void commandWritesRecordings_data();
     void commandWritesRecordings();
     void noRecordingsWithoutTheOption();
     void recordingsDecode_data();
@@ -1136,11 +1138,23 @@ void TestGenerator::recordingsLeaveTheRecordsAlone()
     QCOMPARE(plain.totals.recordings, qint64(0));
 }
 
+void TestGenerator::commandWritesRecordings_data()
+{
+    QTest::addColumn<bool>("relative");
+    QTest::newRow("absolute --out") << false;
+    QTest::newRow("relative --out") << true;
+}
+
 void TestGenerator::commandWritesRecordings()
 {
+    QFETCH(bool, relative);
+
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString out = dir.filePath(u"day"_qs);
+    const QString previousCurrent = QDir::currentPath();
+    const auto restoreCurrent = qScopeGuard([&] { QDir::setCurrent(previousCurrent); });
+    QVERIFY(QDir::setCurrent(dir.path()));
 
     // A recording of an earlier day in the folder does not survive the new day.
     QVERIFY(QDir().mkpath(out + u"/recordings/2020/01/01"_qs));
@@ -1148,10 +1162,13 @@ void TestGenerator::commandWritesRecordings()
     QVERIFY(stale.open(QIODevice::WriteOnly));
     stale.close();
 
-    const QStringList arguments { u"--out"_qs,  out,      u"--calls"_qs,     u"4"_qs,
-                                  u"--seed"_qs, u"16"_qs, u"--recordings"_qs };
+    const QStringList arguments { u"--out"_qs,       relative ? u"day"_qs : out,
+                                  u"--calls"_qs,     u"4"_qs,
+                                  u"--seed"_qs,      u"16"_qs,
+                                  u"--recordings"_qs };
     QCOMPARE(runGenerateCommand(arguments), 0);
     QVERIFY(!stale.exists());
+    QVERIFY(!QFileInfo::exists(out + u"/day"_qs));
     QVERIFY(!QFileInfo::exists(out + u"/.recordings.partial"_qs));
 
     QFile cel(out + u"/cel/Master.csv"_qs);
