@@ -348,7 +348,8 @@ void PlaybackController::proceed()
         return;
 
     Item &item = m_items[m_current];
-    if (item.entry.localPath.isEmpty()) {
+    // A file that could not be fetched is unplayable without ever being local.
+    if (item.entry.localPath.isEmpty() && item.media != Item::Media::Unplayable) {
         setProblem(QString());
         updateState();
         if (!item.fileRequested) {
@@ -540,6 +541,22 @@ QString PlaybackController::sentenceFor(const PreparedMedia &prepared) const
     return tr("This recording is cut short: %1 s of %2 s are present.")
         .arg(locale.toString(double(info.durationMicroseconds()) / kUsPerSecond, 'f', 1),
              locale.toString(declaredSeconds, 'f', 1));
+}
+
+void PlaybackController::setFileUnavailable(const QString &recordingId, const QString &sentence)
+{
+    for (qsizetype i = 0; i < m_items.size(); ++i) {
+        Item &item = m_items[i];
+        if (item.entry.recordingId != recordingId || !item.entry.localPath.isEmpty())
+            continue;
+
+        item.media = Item::Media::Unplayable;
+        item.problem = sentence;
+        item.offerDownload = false;
+        qCInfo(lcMedia) << "A recording cannot be fetched";
+        if (i == m_current && !m_ended)
+            proceed();
+    }
 }
 
 void PlaybackController::markUnplayable(int index, const QString &sentence)

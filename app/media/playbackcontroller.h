@@ -88,6 +88,10 @@ public:
     void setCall(Timestamp callStart, Timestamp callEnd, QList<PlaylistEntry> entries);
     // A download finished: recordingId is now at localPath. Applies a seek that waited for it.
     void setLocalFile(const QString &recordingId, const QString &localPath);
+    // The file cannot be fetched (missing on the server, no disk space...): the recording is
+    // unplayable with this sentence, and a seek that waited for it gives up there. A later
+    // setLocalFile for it makes it playable again.
+    void setFileUnavailable(const QString &recordingId, const QString &sentence);
 
     // The entries in call order; a duration is corrected to the samples really present once
     // the file has been probed (playlistChanged() says when).

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void skipsAGapToTheNextRecording();
     void saysNothingWasRecordedAfterTheLast();
     void asksForTheFileAndKeepsTheSeek();
+    void fileThatCannotBeFetched();
     void keepsASeekAskedForWhileLoading_data();
     void keepsASeekAskedForWhileLoading();
     void playsOnAcrossAGap();
@@ -225,6 +226,36 @@ void TestPlaybackController::asksForTheFileAndKeepsTheSeek()
     QCOMPARE(m_backend->source(), m_pathA);
     QVERIFY2(m_backend->position() >= 1200 - 100 && m_backend->position() <= 1200 + 250,
              qPrintable(QString::number(m_backend->position())));
+    m_controller->pause();
+}
+
+void TestPlaybackController::fileThatCannotBeFetched()
+{
+    m_controller->setCall(at(0), at(20), twoRecordings(false));
+    QSignalSpy needed(m_controller.get(), &PlaybackController::fileNeeded);
+    m_controller->playAt(at(11));
+    QCOMPARE(needed.size(), 1);
+    QCOMPARE(m_controller->state(), PlaybackController::State::Loading);
+
+    // The download failed for good: the wait ends with the reason, not an endless "loading".
+    const QString missing = u"The recording file is missing on the server."_qs;
+    m_controller->setFileUnavailable(u"a"_qs, missing);
+    QCOMPARE(m_controller->state(), PlaybackController::State::Unplayable);
+    QCOMPARE(m_controller->problem(), missing);
+    QVERIFY(m_backend->source().isEmpty());
+
+    // Play goes on with the next recording, as for any recording that cannot be played.
+    m_controller->play();
+    QCOMPARE(m_controller->currentRecordingId(), u"b"_qs);
+    QTRY_COMPARE(m_controller->state(), PlaybackController::State::Playing);
+    m_controller->pause();
+
+    // Fetched after all (the server is back): it plays.
+    m_controller->setLocalFile(u"a"_qs, m_pathA);
+    m_controller->playAt(at(10.5));
+    QCOMPARE(m_controller->currentRecordingId(), u"a"_qs);
+    QTRY_COMPARE(m_controller->state(), PlaybackController::State::Playing);
+    QVERIFY(m_controller->problem().isEmpty());
     m_controller->pause();
 }
 
