@@ -204,8 +204,10 @@ QString loggablePath(const QUrl &url)
 
 bool isKnownPath(const QString &path)
 {
+    const QString recordingPrefix = u"/api/v1/recordings/"_qs; // RecordingApi's route
     return path == kHealthPath || path == kCallsPath
-        || (path.startsWith(kCallPrefix) && path.size() > kCallPrefix.size());
+        || (path.startsWith(kCallPrefix) && path.size() > kCallPrefix.size())
+        || (path.startsWith(recordingPrefix) && path.size() > recordingPrefix.size());
 }
 
 } // namespace

@@ -1,10 +1,12 @@
 #include "commands.h"
 
 #include "http/callapi.h"
+#include "http/recordingapi.h"
 #include "logging.h"
 #include "store/callstore.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QHostAddress>
 #include <QHttpServer>
@@ -25,7 +27,7 @@ constexpr auto kDefaultListen = "127.0.0.1:8470";
 
 int usage(QTextStream &out, int exitCode)
 {
-    out << "Usage: crn-server serve --db FILE [--listen HOST:PORT]\n\n"
+    out << "Usage: crn-server serve --db FILE [--listen HOST:PORT] [--recordings DIR]\n\n"
            "Answers the console's HTTP API (docs/api.yaml) from a call database.\n\n"
            "Options:\n"
            "  --db FILE            the call database that 'crn-server import' wrote\n"
@@ -34,6 +36,8 @@ int usage(QTextStream &out, int exitCode)
         << "); port 0 picks a free one.\n"
            "                       Only this address is bound: give 0.0.0.0 to open the\n"
            "                       server to the network.\n"
+           "  --recordings DIR     the folder the recordings' paths are relative to\n"
+           "                       (default: the one 'crn-server import' stored)\n"
            "  -h, --help           show this text\n";
     return exitCode;
 }
@@ -111,6 +115,7 @@ int runServeCommand(const QStringList &arguments)
     QTextStream err(stderr);
     QString databasePath;
     QString listenText = QString::fromLatin1(kDefaultListen);
+    QString recordingsRoot;
 
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString &argument = arguments.at(i);
@@ -120,16 +125,19 @@ int runServeCommand(const QStringList &arguments)
         }
         const bool isDb = argument == u"--db";
         const bool isListen = argument == u"--listen";
-        if (isDb || isListen) {
+        const bool isRecordings = argument == u"--recordings";
+        if (isDb || isListen || isRecordings) {
             if (i + 1 >= arguments.size()) {
                 err << "crn-server serve: " << argument << " needs a value.\n\n";
                 return usage(err, 2);
             }
-            (isDb ? databasePath : listenText) = arguments.at(++i);
+            (isDb ? databasePath : isListen ? listenText : recordingsRoot) = arguments.at(++i);
         } else if (argument.startsWith(u"--db=")) {
             databasePath = argument.mid(5);
         } else if (argument.startsWith(u"--listen=")) {
             listenText = argument.mid(9);
+        } else if (argument.startsWith(u"--recordings=")) {
+            recordingsRoot = argument.mid(13);
         } else {
             err << "crn-server serve: unknown argument '" << argument << "'.\n\n";
             return usage(err, 2);
@@ -163,9 +171,28 @@ int runServeCommand(const QStringList &arguments)
         return 1;
     }
 
+    // A folder given here wins over the one the import stored; a typo in it is an error, a
+    // stored folder that has gone is only a warning, as the calls can still be served.
+    if (!recordingsRoot.isEmpty()) {
+        if (!QFileInfo(recordingsRoot).isDir()) {
+            err << "crn-server: the recordings folder " << recordingsRoot
+                << " does not exist or is not a folder.\n";
+            return 1;
+        }
+    } else {
+        recordingsRoot = store->setting(u"recordings_root"_qs);
+        if (!recordingsRoot.isEmpty() && !QFileInfo(recordingsRoot).isDir())
+            qCWarning(lcServer).noquote() << "The recordings folder" << recordingsRoot
+                                          << "does not exist; recordings are answered as missing";
+    }
+    if (!recordingsRoot.isEmpty())
+        recordingsRoot = QDir(recordingsRoot).absolutePath();
+
     QHttpServer server;
     CallApi api(store.get(), QCoreApplication::applicationVersion());
     api.registerRoutes(&server);
+    RecordingApi recordingApi(store.get(), recordingsRoot);
+    recordingApi.registerRoutes(&server);
 
     // Our own QTcpServer, because QAbstractHttpServer::listen() keeps the reason to itself.
     auto *tcpServer = new QTcpServer(&server);

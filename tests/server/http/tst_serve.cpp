@@ -4,6 +4,7 @@
 
 #include "store/callstore.h"
 #include "testcalls.h"
+#include "testserver.h"
 #include "json/calljson.h"
 
 #include <QDir>
@@ -102,6 +103,18 @@ struct HttpResult
     }
 };
 
+// In the contract/ run, prism answers a request that the document does not allow by itself, and
+// the server never sees it: the reason to skip the row, or empty for an answer of the server.
+QByteArray refusedByProxy(const HttpResult &result)
+{
+    const QString refusal = ContractProxy::refusal(result.header("Content-Type"), result.body);
+    if (refusal.isEmpty())
+        return {};
+    return "prism refused the request before the server saw it, as docs/api.yaml allows it to "
+           "(server/http/tst_serve checks the server's answer): "
+        + refusal.toUtf8();
+}
+
 QStringList crnsOf(const QJsonArray &calls)
 {
     QStringList crns;
@@ -127,6 +140,8 @@ class TestServe : public QObject
 private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
+    void init();
+    void cleanup();
 
     void health();
     void callByCrnOrLegId_data();
@@ -171,6 +186,8 @@ private:
     QString m_databasePath;
     std::unique_ptr<CallStore> m_store;
     ServerProcess m_server;
+    // In the contract/ run, the requests go through it (see testserver.h).
+    ContractProxy m_proxy;
     QNetworkAccessManager m_network;
 };
 
@@ -189,17 +206,57 @@ void TestServe::initTestCase()
         m_server.start(
             { u"serve"_qs, u"--db"_qs, m_databasePath, u"--listen"_qs, u"127.0.0.1:0"_qs }, &error),
         qPrintable(error));
+
+    if (ContractProxy::requested()) {
+        if (const QString why = ContractProxy::unavailableReason(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        QVERIFY2(m_proxy.start(m_server.port(), &error), qPrintable(error));
+    }
 }
 
 void TestServe::cleanupTestCase()
 {
+    m_proxy.stop();
     m_server.stop();
+}
+
+// Through the proxy, the tests of the process and of its socket are not run again: no answer of
+// the API shows what they check. HEAD is in the document's prose only, so prism refuses it.
+void TestServe::init()
+{
+    if (!m_proxy.isRunning())
+        return;
+    static const QList<QByteArray> direct
+        = { "headSendsNoBodyBytes", "keepsOneConnectionForManyRequests", "stopsCleanlyOnSignal",
+            "refusesTakenPort",     "refusesMissingOrDamagedDatabase",   "rejectsBadArguments" };
+    if (direct.contains(QTest::currentTestFunction()))
+        QSKIP("checks the crn-server process or its socket, not an answer of the API; "
+              "server/http/tst_serve runs it");
+    if (qstrcmp(QTest::currentTestFunction(), "importedSampleAnswersByLegId") == 0)
+        QSKIP("asks a second crn-server, which the proxy is not in front of; "
+              "server/http/tst_serve runs it");
+    if (qstrcmp(QTest::currentTestFunction(), "headHasHeadersWithoutBody") == 0)
+        QSKIP("docs/api.yaml describes HEAD in prose, with no head operations, so prism refuses "
+              "every HEAD with 405 before the server sees it");
+}
+
+// Answers that break the document come back from prism as errors, which fail the checks; this
+// also fails a test on an error status the document does not list, which prism only logs.
+void TestServe::cleanup()
+{
+    if (!m_proxy.isRunning())
+        return;
+    QStringList violations;
+    QString error;
+    QVERIFY2(m_proxy.takeLoggedViolations(&violations, &error), qPrintable(error));
+    QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u'\n')));
 }
 
 HttpResult TestServe::request(const QByteArray &verb, const QByteArray &pathAndQuery,
                               const QList<QNetworkReply::RawHeaderPair> &headers, quint16 port)
 {
-    const QByteArray base = "http://127.0.0.1:" + QByteArray::number(port ? port : m_server.port());
+    const quint16 apiPort = m_proxy.isRunning() ? m_proxy.port() : m_server.port();
+    const QByteArray base = "http://127.0.0.1:" + QByteArray::number(port ? port : apiPort);
     QNetworkRequest request(QUrl::fromEncoded(base + pathAndQuery, QUrl::StrictMode));
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
@@ -222,6 +279,10 @@ HttpResult TestServe::request(const QByteArray &verb, const QByteArray &pathAndQ
     result.body = reply->readAll();
     result.headers = reply->rawHeaderPairs();
     result.json = QJsonDocument::fromJson(result.body).object();
+    if (const QString broken = ContractProxy::violation(result.header("Content-Type"), result.body);
+        !broken.isEmpty())
+        qWarning("%s %s breaks docs/api.yaml: %s", verb.constData(), pathAndQuery.constData(),
+                 qPrintable(broken));
     return result;
 }
 
@@ -288,6 +349,9 @@ void TestServe::callByCrnOrLegId()
 {
     QFETCH(QByteArray, segment);
     QFETCH(Call, expected);
+    if (m_proxy.isRunning() && segment.contains('/'))
+        QSKIP("the document's {crn} is one path segment, so prism finds no route for a leg id "
+              "sent with its '/' as is; server/http/tst_serve checks that the server takes it");
 
     const HttpResult result = get("/api/v1/calls/" + segment);
     QCOMPARE(result.status, 200);
@@ -428,6 +492,9 @@ void TestServe::search()
 {
     QFETCH(QByteArray, query);
     QFETCH(QList<Call>, expected);
+    if (m_proxy.isRunning() && query.contains("%20"))
+        QSKIP("prism forwards the query re-encoded as a form, a space as '+', which this API "
+              "takes as a plus sign (see q in docs/api.yaml); server/http/tst_serve runs it");
 
     const HttpResult result = get("/api/v1/calls?" + query);
     QCOMPARE(result.status, 200);
@@ -529,6 +596,11 @@ void TestServe::badQueryIs400()
     QFETCH(QString, parameter);
 
     const HttpResult result = get("/api/v1/calls?" + query);
+    if (const QByteArray refused = refusedByProxy(result); !refused.isEmpty()) {
+        QVERIFY2(refused.contains(QByteArray("query." + parameter.toUtf8() + ' ')),
+                 refused.constData());
+        QSKIP(refused.constData());
+    }
     QCOMPARE(result.status, 400);
     QCOMPARE(result.header("Content-Type"), QByteArray("application/json"));
     QCOMPARE(result.errorCode(), u"bad_request"_qs);
@@ -555,6 +627,8 @@ void TestServe::wrongMethodIs405()
     QFETCH(QByteArray, path);
 
     const HttpResult result = request(verb, path);
+    if (const QByteArray refused = refusedByProxy(result); !refused.isEmpty())
+        QSKIP(refused.constData());
     QCOMPARE(result.status, 405);
     QCOMPARE(result.header("Allow"), QByteArray("GET, HEAD"));
     QCOMPARE(result.header("Content-Type"), QByteArray("application/json"));
@@ -585,6 +659,8 @@ void TestServe::unknownPathIs404()
     QFETCH(QByteArray, path);
 
     const HttpResult result = request(verb, path);
+    if (const QByteArray refused = refusedByProxy(result); !refused.isEmpty())
+        QSKIP(refused.constData());
     QCOMPARE(result.status, 404);
     QCOMPARE(result.header("Content-Type"), QByteArray("application/json"));
     QCOMPARE(result.errorCode(), u"not_found"_qs);
