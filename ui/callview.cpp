@@ -2,18 +2,31 @@
 
 #include "callheaderview.h"
 #include "eventtablemodel.h"
+#include "logging.h"
+#include "media/recordingdownloads.h"
+#include "playbackcontroller.h"
+#include "playerbar.h"
+#include "recordingtext.h"
 #include "timelinelegend.h"
 #include "timelineview.h"
+#include "waveformpeaks.h"
+#include "wavexport.h"
 
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFrame>
+#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrentRun>
 
 namespace {
 
@@ -37,6 +50,7 @@ CallView::CallView(QWidget *parent)
     , m_events(new EventTableModel(this))
     , m_table(new QTableView)
     , m_eventsTitle(nullptr)
+    , m_player(new PlayerBar)
 {
     m_timeline->setObjectName(QStringLiteral("timeline"));
     m_timelineScroll->setWidget(m_timeline);
@@ -52,6 +66,12 @@ CallView::CallView(QWidget *parent)
     timelineLayout->addWidget(sectionTitle(tr("Timeline"), timelinePane));
     timelineLayout->addWidget(m_timelineScroll, 1);
     timelineLayout->addWidget(m_legend);
+    m_player->setObjectName(QStringLiteral("player"));
+    auto *playerRule = new QFrame(timelinePane);
+    playerRule->setFrameShape(QFrame::HLine);
+    playerRule->setFrameShadow(QFrame::Sunken);
+    timelineLayout->addWidget(playerRule);
+    timelineLayout->addWidget(m_player);
 
     m_table->setObjectName(QStringLiteral("eventTable"));
     m_table->setModel(m_events);
@@ -105,6 +125,305 @@ CallView::CallView(QWidget *parent)
             [this](const QModelIndex &current) {
                 m_timeline->setCurrentEvent(current.isValid() ? current.row() : -1);
             });
+
+    // Enter or a double-click on a row plays from the event; a click only selects it.
+    connect(m_table, &QAbstractItemView::activated, this,
+            [this](const QModelIndex &index) { playEvent(index.row()); });
+    connect(m_timeline, &TimelineView::playRequested, this, [this](Timestamp time) {
+        if (m_controller && !m_timeline->call().recordings.isEmpty())
+            m_controller->playAt(time);
+    });
+    connect(m_timeline, &TimelineView::selectedSpanChanged, this,
+            [this](const TimelineView::Span &span) {
+                m_player->setSelectedSpan(span.start, span.end);
+            });
+    connect(m_player, &PlayerBar::downloadRequested, this, &CallView::saveCopy);
+    connect(m_player, &PlayerBar::exportRequested, this, &CallView::exportWav);
+}
+
+void CallView::setPlayback(PlaybackController *controller, RecordingDownloads *downloads)
+{
+    for (const QMetaObject::Connection &connection : std::as_const(m_playbackConnections))
+        disconnect(connection);
+    m_playbackConnections.clear();
+    m_controller = controller;
+    m_downloads = downloads;
+    m_playlistKey.clear();
+    m_player->setController(controller);
+
+    if (controller) {
+        m_playbackConnections.append(connect(controller, &PlaybackController::positionChanged,
+                                             m_timeline, &TimelineView::setPlayhead));
+        m_playbackConnections.append(connect(
+            controller, &PlaybackController::stateChanged, this,
+            [this](PlaybackController::State state) {
+                const QString id = m_controller->currentRecordingId();
+                // The cache keeps what is being listened to.
+                if (state == PlaybackController::State::Playing && m_downloads && !id.isEmpty())
+                    m_downloads->markPlayed(id);
+                // A recording the player gave up on is marked on the timeline too.
+                if (state == PlaybackController::State::Unplayable && !id.isEmpty())
+                    m_timeline->setRecordingProblem(id, m_controller->problem());
+            }));
+        if (downloads) {
+            m_playbackConnections.append(connect(
+                controller, &PlaybackController::fileNeeded, this, [this](const QString &id) {
+                    if (const Recording *wanted = recording(id); wanted && m_downloads)
+                        m_downloads->request(*wanted);
+                }));
+        }
+    }
+    if (downloads) {
+        m_playbackConnections.append(connect(downloads, &RecordingDownloads::progress, m_player,
+                                             &PlayerBar::showDownloadProgress));
+        m_playbackConnections.append(
+            connect(downloads, &RecordingDownloads::ready, this, &CallView::onDownloadReady));
+        m_playbackConnections.append(connect(
+            downloads, &RecordingDownloads::failed, this,
+            [this](const QString &id, const QString &sentence, RecordingDownloads::Error error) {
+                onDownloadFailed(id, sentence, int(error));
+            }));
+    }
+
+    giveRecordingsToPlayer(false);
+    fetchRecordings();
+}
+
+const Recording *CallView::recording(const QString &id) const
+{
+    for (const Recording &recording : m_timeline->call().recordings) {
+        if (recording.id == id)
+            return &recording;
+    }
+    return nullptr;
+}
+
+QString CallView::localPath(const QString &id) const
+{
+    if (m_downloads && !m_downloads->localPath(id).isEmpty())
+        return m_downloads->localPath(id);
+    // Without downloads, whoever answers the controller's fileNeeded put the file there.
+    if (m_controller) {
+        for (const PlaylistEntry &entry : m_controller->playlist()) {
+            if (entry.recordingId == id)
+                return entry.localPath;
+        }
+    }
+    return {};
+}
+
+void CallView::giveRecordingsToPlayer(bool sameCall)
+{
+    const Call &shown = m_timeline->call();
+    QString key = shown.crn();
+    QList<PlaylistEntry> entries;
+    for (const Recording &recording : shown.recordings) {
+        // A file that is not on the server, or that cannot be placed in the call, is not
+        // played; the timeline and the player bar say why.
+        if (!recording.start.isValid() || recording.hasFlag(u"recording_missing"))
+            continue;
+        const QString local = m_downloads ? m_downloads->localPath(recording.id) : QString();
+        entries.append({ recording.id, recording.start, recording.durationUs, local });
+        key += u'|' + recording.id + u'@' + QString::number(recording.start.microseconds()) + u'+'
+            + QString::number(recording.durationUs);
+    }
+    if (!m_controller || (sameCall && key == m_playlistKey))
+        return;
+    m_playlistKey = key;
+    m_controller->setCall(shown.summary.start, shown.summary.end, entries);
+}
+
+void CallView::fetchRecordings()
+{
+    m_mediaPending.clear();
+    if (!m_downloads) {
+        Q_EMIT mediaSettled();
+        return;
+    }
+    for (const Recording &recording : m_timeline->call().recordings) {
+        if (recording.hasFlag(u"recording_missing") || m_timeline->hasPeaks(recording.id))
+            continue;
+        m_mediaPending.insert(recording.id);
+    }
+    // Every recording of the call shown is fetched: the waveforms are drawn from the files.
+    // A cached copy answers at once.
+    for (const Recording &recording : m_timeline->call().recordings) {
+        if (m_mediaPending.contains(recording.id))
+            m_downloads->request(recording);
+    }
+    if (m_mediaPending.isEmpty())
+        Q_EMIT mediaSettled();
+}
+
+void CallView::onDownloadReady(const QString &id, const QString &localPath)
+{
+    if (!recording(id))
+        return;
+    m_player->showDownloadFinished(id);
+    if (m_controller)
+        m_controller->setLocalFile(id, localPath);
+    if (const auto write = m_writeWhenReady.constFind(id); write != m_writeWhenReady.cend()) {
+        const PendingWrite pending = *write;
+        m_writeWhenReady.erase(write);
+        startWrite(localPath, pending);
+    }
+    loadPeaks(id, localPath);
+}
+
+void CallView::onDownloadFailed(const QString &id, const QString &sentence, int error)
+{
+    if (!recording(id))
+        return;
+    const auto kind = RecordingDownloads::Error(error);
+    const bool missing
+        = kind == RecordingDownloads::Error::Missing || kind == RecordingDownloads::Error::NotFound;
+    const QString text = missing ? tr("The recording file is missing on the server.") : sentence;
+    m_player->showDownloadFailed(id, text);
+
+    // Unreachable and TimedOut are tried again by the downloads; the others are final.
+    if (kind == RecordingDownloads::Error::Unreachable
+        || kind == RecordingDownloads::Error::TimedOut)
+        return;
+    m_timeline->setRecordingProblem(id, text);
+    // A click that waits for this file would otherwise wait for ever.
+    if (m_controller)
+        m_controller->setFileUnavailable(id, text);
+    if (m_writeWhenReady.remove(id) > 0)
+        m_player->showNote(tr("Nothing was saved: %1").arg(text), true);
+    settle(id);
+}
+
+void CallView::loadPeaks(const QString &id, const QString &localPath)
+{
+    if (m_timeline->hasPeaks(id) || m_peaksLoading.contains(id)) {
+        if (m_timeline->hasPeaks(id))
+            settle(id);
+        return;
+    }
+    m_peaksLoading.insert(id);
+    auto *watcher = new QFutureWatcher<WaveformResult>(this);
+    const QString crn = m_timeline->call().crn();
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, id, crn] {
+        watcher->deleteLater();
+        m_peaksLoading.remove(id);
+        const WaveformResult result = watcher->result();
+        // The supervisor may have moved on to another call meanwhile.
+        if (crn != m_timeline->call().crn() || !recording(id))
+            return;
+        if (result.peaks)
+            m_timeline->setPeaks(id, *result.peaks);
+        else
+            qCInfo(lcUi) << "no waveform for a recording of" << crn << ":" << result.error;
+        settle(id);
+    });
+    watcher->setFuture(Waveform::loadOrComputeAsync(localPath));
+}
+
+void CallView::settle(const QString &id)
+{
+    if (m_mediaPending.remove(id) && m_mediaPending.isEmpty())
+        Q_EMIT mediaSettled();
+}
+
+void CallView::playEvent(int index)
+{
+    const Call &shown = m_timeline->call();
+    if (index < 0 || index >= shown.events.size())
+        return;
+    selectEvent(index);
+    if (m_controller && !shown.recordings.isEmpty())
+        m_controller->playAt(shown.events.at(index).time);
+}
+
+void CallView::saveCopy(const QString &id)
+{
+    const Recording *wanted = recording(id);
+    if (!wanted)
+        return;
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
+    const QString suggested = QDir(folder).filePath(
+        wanted->name.isEmpty() ? id + u".wav" : QFileInfo(wanted->name).fileName());
+    const QString target
+        = QFileDialog::getSaveFileName(this, tr("Save a copy of the recording"), suggested);
+    if (target.isEmpty())
+        return;
+    const PendingWrite write { target, false, 0, 0 };
+    const QString local = localPath(id);
+    if (!local.isEmpty()) {
+        startWrite(local, write);
+        return;
+    }
+    if (!m_downloads) {
+        m_player->showNote(tr("The recording cannot be downloaded without a server."), true);
+        return;
+    }
+    m_writeWhenReady.insert(id, write);
+    m_player->showNote(tr("Downloading the recording; it is saved when it has arrived."));
+    m_downloads->request(*wanted);
+}
+
+void CallView::exportWav(const QString &id, qint64 fromUs, qint64 toUs)
+{
+    const Recording *wanted = recording(id);
+    if (!wanted)
+        return;
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
+    const QString base = QFileInfo(wanted->name.isEmpty() ? id : wanted->name).completeBaseName();
+    const bool span = fromUs > 0 || toUs != WavExport::kToEnd;
+    const QString name = span ? tr("%1 from %2 to %3.wav")
+                                    .arg(base, RecordingText::clock(fromUs).replace(u':', u'.'),
+                                         RecordingText::clock(toUs).replace(u':', u'.'))
+                              : base + u".wav";
+    const QString target = QFileDialog::getSaveFileName(
+        this, span ? tr("Export the selected span as WAV") : tr("Export the recording as WAV"),
+        QDir(folder).filePath(name), tr("WAV audio (*.wav)"));
+    if (target.isEmpty())
+        return;
+    const PendingWrite write { target, true, fromUs, toUs };
+    const QString local = localPath(id);
+    if (!local.isEmpty()) {
+        startWrite(local, write);
+        return;
+    }
+    if (!m_downloads) {
+        m_player->showNote(tr("The recording cannot be downloaded without a server."), true);
+        return;
+    }
+    m_writeWhenReady.insert(id, write);
+    m_player->showNote(tr("Downloading the recording; it is exported when it has arrived."));
+    m_downloads->request(*wanted);
+}
+
+void CallView::startWrite(const QString &localPath, const PendingWrite &write)
+{
+    const QString target = write.target;
+    auto *watcher = new QFutureWatcher<WavExportResult>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, target] {
+        watcher->deleteLater();
+        const WavExportResult result = watcher->result();
+        if (result.ok)
+            m_player->showNote(tr("Saved to %1").arg(QDir::toNativeSeparators(target)));
+        else
+            m_player->showNote(tr("Nothing was saved: %1").arg(result.error), true);
+    });
+
+    if (write.isExport) {
+        watcher->setFuture(WavExport::exportWavAsync(localPath, target, write.fromUs, write.toUs));
+        return;
+    }
+    // A copy of the original, bytes as they are, on a worker: a long recording is large.
+    watcher->setFuture(QtConcurrent::run([localPath, target] {
+        WavExportResult result;
+        if (QFileInfo::exists(target) && !QFile::remove(target)) {
+            result.error = tr("%1 cannot be replaced.").arg(QDir::toNativeSeparators(target));
+            return result;
+        }
+        QFile source(localPath);
+        result.ok = source.copy(target);
+        if (!result.ok)
+            result.error = source.errorString();
+        return result;
+    }));
 }
 
 void CallView::setCall(const Call &call)
@@ -113,10 +432,20 @@ void CallView::setCall(const Call &call)
     const bool sameCall = call.crn() == m_timeline->call().crn()
         && call.events.size() == m_timeline->call().events.size();
     const int keep = sameCall ? m_timeline->currentEvent() : -1;
+    const bool sameCrn = call.crn() == m_timeline->call().crn();
+    if (!sameCrn)
+        m_writeWhenReady.clear();
 
     m_header->setCall(call);
     m_events->setCall(call);
     m_timeline->setCall(call);
+    m_legend->setShowsRecordings(!call.recordings.isEmpty());
+    m_player->setCall(call);
+    // The timeline first: it forgets the last call's playhead, the controller sets the new one.
+    giveRecordingsToPlayer(sameCrn);
+    if (m_controller && m_controller->position().isValid() && !call.recordings.isEmpty())
+        m_timeline->setPlayhead(m_controller->position());
+    fetchRecordings();
     m_eventsTitle->setText(tr("Events (%1)").arg(call.events.size()));
     resizeColumns();
 

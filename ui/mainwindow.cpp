@@ -5,10 +5,14 @@
 #include "callview.h"
 #include "icons.h"
 #include "logging.h"
+#include "media/recordingdownloads.h"
 #include "messagebanner.h"
 #include "model/crntext.h"
+#include "playbackcontroller.h"
+#include "playerbar.h"
 #include "searchfield.h"
 #include "serverindicator.h"
+#include "settingsdialog.h"
 #include "timetext.h"
 #include "json/calljson.h"
 
@@ -18,6 +22,8 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -110,6 +116,7 @@ MainWindow::MainWindow(CallLookup *lookup, QWidget *parent)
 
     connect(m_lookup, &CallLookup::searchStarted, this, &MainWindow::onSearchStarted);
     connect(m_lookup, &CallLookup::callFound, this, &MainWindow::onCallFound);
+    connect(m_lookup, &CallLookup::callConfirmed, this, &MainWindow::onCallConfirmed);
     connect(m_lookup, &CallLookup::matchesFound, this, &MainWindow::onMatchesFound);
     connect(m_lookup, &CallLookup::notFound, this, &MainWindow::onNotFound);
     connect(m_lookup, &CallLookup::failed, this, &MainWindow::onFailed);
@@ -220,6 +227,49 @@ void MainWindow::createActions()
     reload->setShortcut(QKeySequence::Refresh);
     connect(reload, &QAction::triggered, this, &MainWindow::refresh);
     addAction(reload);
+
+    auto *quit = new QAction(tr("&Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(focus);
+    file->addAction(reload);
+    file->addSeparator();
+    file->addAction(quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    auto *settings = edit->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+    settings->setObjectName(QStringLiteral("settings"));
+    settings->setMenuRole(QAction::PreferencesRole);
+
+    // The player's own actions, so that their keys can be found in a menu; they act only while
+    // a call is on screen.
+    QMenu *playback = menuBar()->addMenu(tr("&Playback"));
+    const PlayerBar *player = m_callView->playerBar();
+    for (QAction *action : { player->playAction(), player->backAction(), player->forwardAction(),
+                             player->startAction(), player->endAction() })
+        playback->addAction(action);
+    playback->addSeparator();
+    playback->addAction(player->downloadAction());
+    playback->addAction(player->exportAction());
+}
+
+void MainWindow::setPlayback(PlaybackController *controller, RecordingDownloads *downloads)
+{
+    m_downloads = downloads;
+    m_callView->setPlayback(controller, downloads);
+}
+
+void MainWindow::setSettings(ConsoleSettings *settings)
+{
+    m_settings = settings;
+}
+
+void MainWindow::showSettings()
+{
+    SettingsDialog dialog(m_downloads, m_settings, m_lookup, this);
+    dialog.exec();
 }
 
 QString MainWindow::shownCrn() const
@@ -286,6 +336,17 @@ void MainWindow::onCallFound(const Call &call, CallLookup::Freshness freshness,
     qCInfo(lcUi) << "showing call" << call.crn() << "with" << call.events.size() << "events,"
                  << freshness;
     Q_EMIT callShown(call.crn(), freshness);
+}
+
+void MainWindow::onCallConfirmed(const QString &crn, const QDateTime &checkedAt)
+{
+    // The server vouched for the cached copy on screen: it is as good as a fresh one.
+    if (CrnText::normalized(crn) != CrnText::normalized(shownCrn()))
+        return;
+    m_freshness = CallLookup::Freshness::Live;
+    m_fetchedAt = checkedAt;
+    showFreshnessBanner();
+    Q_EMIT callShown(shownCrn(), CallLookup::Freshness::Live);
 }
 
 void MainWindow::showFreshnessBanner()
@@ -410,6 +471,9 @@ void MainWindow::onServerStateChanged(CallLookup::ServerState state, const QStri
 
 void MainWindow::showWelcome(const QString &hint)
 {
+    // No recording goes on playing behind a page that does not show its call.
+    if (PlaybackController *controller = m_callView->controller())
+        controller->pause();
     m_welcome->setText(!hint.isEmpty()
                            ? hint
                            : tr("Paste a call reference (CRN) or a leg id into the search field "

@@ -8,7 +8,10 @@
 
 class CallSummaryModel;
 class CallView;
+class ConsoleSettings;
 class MessageBanner;
+class PlaybackController;
+class RecordingDownloads;
 class QLabel;
 class QListView;
 class QPushButton;
@@ -22,7 +25,9 @@ class ServerIndicator;
 //
 // It only presents: every search goes to CallLookup's slots and every answer comes back
 // through its signals, so the window never waits. Problems are sentences in the banner, never
-// dialogs. Recently opened calls are remembered in QSettings. UI thread.
+// dialogs. Recently opened calls are remembered in QSettings. With setPlayback, the call view's
+// player plays the recordings; the menu bar has the player's keys (Playback) and the settings
+// (Edit > Settings...). UI thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -40,11 +45,17 @@ public:
     // The CRN of the call on screen, or an empty string.
     QString shownCrn() const;
 
+    // Neither is owned; both must outlive the window.
+    void setPlayback(PlaybackController *controller, RecordingDownloads *downloads);
+    // What Edit > Settings edits besides the recordings cache. Not owned.
+    void setSettings(ConsoleSettings *settings);
+
 public Q_SLOTS:
     void search(const QString &text);
     void open(const QString &crn);
     void focusSearch();
     void refresh();
+    void showSettings();
 
 Q_SIGNALS:
     // The call is on screen, painted with this copy.
@@ -58,6 +69,7 @@ private:
 
     void onSearchStarted(const QString &cleanedText);
     void onCallFound(const Call &call, CallLookup::Freshness freshness, const QDateTime &fetchedAt);
+    void onCallConfirmed(const QString &crn, const QDateTime &checkedAt);
     void onMatchesFound(const QString &query, const QList<CallSummary> &matches);
     void onNotFound(const QString &query);
     void onFailed(const QString &query, const QString &sentence);
@@ -84,6 +96,8 @@ private:
     QLabel *m_welcome = nullptr;
     CallView *m_callView = nullptr;
     ServerIndicator *m_server = nullptr;
+    RecordingDownloads *m_downloads = nullptr;
+    ConsoleSettings *m_settings = nullptr;
 
     QString m_lastQuery;
     // What the banner says about the call on screen, kept to refresh "5 min ago".

@@ -16,6 +16,10 @@ constexpr int kGap = 6;
 constexpr int kItemSpacing = 14;
 constexpr int kRowSpacing = 4;
 
+// As in TimelineView's recording lane.
+constexpr QRgb kAudio = 0xff1f4e79;
+constexpr QRgb kProblem = 0xffc0392b;
+
 constexpr std::array kKinds { SegmentKind::Ivr,   SegmentKind::Queue, SegmentKind::Ringing,
                               SegmentKind::Talk,  SegmentKind::Hold,  SegmentKind::Conference,
                               SegmentKind::WrapUp };
@@ -26,11 +30,31 @@ TimelineLegend::TimelineLegend(QWidget *parent)
     : QWidget(parent)
 {
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    setAccessibleName(tr("Timeline legend"));
+    updateAccessibleDescription();
+}
+
+void TimelineLegend::setShowsRecordings(bool shows)
+{
+    if (shows == m_showsRecordings)
+        return;
+    m_showsRecordings = shows;
+    updateAccessibleDescription();
+    updateGeometry();
+    update();
+}
+
+QStringList TimelineLegend::itemTexts() const
+{
     QStringList names;
     for (const Item &item : items())
         names.append(item.text);
-    setAccessibleName(tr("Timeline legend"));
-    setAccessibleDescription(names.join(QStringLiteral(", ")));
+    return names;
+}
+
+void TimelineLegend::updateAccessibleDescription()
+{
+    setAccessibleDescription(itemTexts().join(QStringLiteral(", ")));
 }
 
 QList<TimelineLegend::Item> TimelineLegend::items() const
@@ -41,6 +65,12 @@ QList<TimelineLegend::Item> TimelineLegend::items() const
     result.append({ Mark::Transfer, 0, tr("Transfer") });
     result.append({ Mark::Hangup, 0, tr("Hangup") });
     result.append({ Mark::Tick, 0, tr("Other event") });
+    if (m_showsRecordings) {
+        result.append({ Mark::Recorded, 0, tr("Recorded") });
+        result.append({ Mark::NotRecorded, 0, tr("Not recorded") });
+        result.append({ Mark::Problem, 0, tr("Recording problem") });
+        result.append({ Mark::Playhead, 0, tr("Playhead") });
+    }
     return result;
 }
 
@@ -154,6 +184,60 @@ void TimelineLegend::paintMark(QPainter &painter, const Item &item, const QRect 
         tick.setAlphaF(0.55f);
         painter.setPen(QPen(tick, 1.5));
         painter.drawLine(QPointF(center.x(), box.top() + 2), QPointF(center.x(), box.bottom() - 2));
+        break;
+    }
+    case Mark::Recorded: {
+        const QColor audio = QColor::fromRgb(kAudio);
+        const QRectF swatch = QRectF(box).adjusted(1, 3, -1, -3);
+        painter.setPen(QPen(audio, 1));
+        painter.setBrush(CallColors::tint(palette(), audio, 0.18));
+        painter.drawRoundedRect(swatch, 2, 2);
+        // A few strokes of waveform.
+        painter.setPen(QPen(audio, 1));
+        const std::array heights { 0.2, 0.6, 0.9, 0.4, 0.7, 0.3, 0.8, 0.5, 0.2 };
+        for (size_t i = 0; i < heights.size(); ++i) {
+            const qreal x = swatch.left() + 3 + qreal(i) * (swatch.width() - 6) / 8.0;
+            const qreal half = heights.at(i) * (swatch.height() / 2.0 - 1.5);
+            painter.drawLine(QPointF(x, center.y() - half), QPointF(x, center.y() + half));
+        }
+        break;
+    }
+    case Mark::NotRecorded: {
+        const QRectF swatch = QRectF(box).adjusted(1, 3, -1, -3);
+        QColor hatch = palette().color(QPalette::Text);
+        hatch.setAlphaF(0.35f);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(QBrush(hatch, Qt::BDiagPattern));
+        painter.drawRect(swatch);
+        painter.setPen(QPen(hatch, 1, Qt::DashLine));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(swatch.adjusted(0.5, 0.5, -0.5, -0.5));
+        break;
+    }
+    case Mark::Problem: {
+        const QColor problem = QColor::fromRgb(kProblem);
+        const QRectF swatch = QRectF(box).adjusted(1, 3, -1, -3);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(CallColors::tint(palette(), problem, 0.18));
+        painter.drawRect(swatch);
+        painter.setBrush(QBrush(CallColors::tint(palette(), problem, 0.55), Qt::DiagCrossPattern));
+        painter.drawRect(swatch);
+        painter.setPen(QPen(problem, 2));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRoundedRect(swatch.adjusted(1, 1, -1, -1), 2, 2);
+        break;
+    }
+    case Mark::Playhead: {
+        painter.setPen(QPen(ink, 2));
+        painter.drawLine(QPointF(center.x(), box.top() + 4), QPointF(center.x(), box.bottom()));
+        QPainterPath head;
+        head.moveTo(center.x() - 5, box.top());
+        head.lineTo(center.x() + 5, box.top());
+        head.lineTo(center.x(), box.top() + 6);
+        head.closeSubpath();
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(ink);
+        painter.drawPath(head);
         break;
     }
     }

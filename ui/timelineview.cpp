@@ -3,6 +3,7 @@
 #include "callcolors.h"
 #include "calltext.h"
 #include "logging.h"
+#include "recordingtext.h"
 #include "timetext.h"
 
 #include <QHelpEvent>
@@ -10,6 +11,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QSet>
 #include <QStyleOptionFocusRect>
 #include <QToolTip>
 
@@ -28,6 +30,14 @@ constexpr int kSegmentInset = 5;
 constexpr int kMaxLabelWidth = 220;
 constexpr int kMinTickSpacing = 72;
 constexpr qint64 kSecond = 1000000;
+constexpr int kRecordingInset = 3;
+constexpr qreal kMinRecordingWidth = 6.0; // an empty or missing recording stays visible
+constexpr int kDragThreshold = 3;
+
+// The colours of the recording lane. Audio is drawn in a blue that no segment kind uses at
+// this strength; a problem in red with a cross hatch, so it reads without colour too.
+constexpr QRgb kAudio = 0xff1f4e79;
+constexpr QRgb kProblem = 0xffc0392b;
 
 int roleRank(ParticipantRole role)
 {
@@ -71,9 +81,24 @@ TimelineView::~TimelineView() = default;
 
 void TimelineView::setCall(const Call &call)
 {
+    // Another call: nothing of the last one's playback or selection applies.
+    if (call.crn() != m_call.crn()) {
+        m_playhead = {};
+        m_selectedSpan = {};
+        m_dragAnchor.reset();
+    }
     m_call = call;
     m_currentEvent = -1;
+
+    // Peaks and problems of recordings the new copy still has are kept.
+    QSet<QString> ids;
+    for (const Recording &recording : std::as_const(m_call.recordings))
+        ids.insert(recording.id);
+    m_peaks.removeIf([&ids](const auto &it) { return !ids.contains(it.key()); });
+    m_playerProblems.removeIf([&ids](const auto &it) { return !ids.contains(it.key()); });
+
     buildLanes();
+    buildRecordingLane();
     updateLabelWidth();
     updateGeometry();
     updateAccessibleDescription();
@@ -161,12 +186,67 @@ void TimelineView::buildLanes()
     }
     for (const CallEvent &event : std::as_const(m_call.events))
         widen(event.time);
+    for (const Recording &recording : std::as_const(m_call.recordings)) {
+        widen(recording.start);
+        if (recording.start.isValid())
+            widen(recording.end());
+    }
 
     m_axisStart = first.isValid() ? first : Timestamp::fromMicroseconds(0);
     // A call of no duration still gets a readable one-second axis.
     m_axisEnd = last.isValid() && last - m_axisStart >= kSecond
         ? last
         : m_axisStart.addMicroseconds(kSecond);
+}
+
+void TimelineView::buildRecordingLane()
+{
+    m_recordingRow.fill(0, m_call.recordings.size());
+    m_recordingRows = 1;
+    m_unrecorded.clear();
+
+    // Overlapping recordings (a whole-call recording and a leg's) go to rows of their own: the
+    // first row whose last recording has ended.
+    QList<int> order;
+    for (int i = 0; i < m_call.recordings.size(); ++i) {
+        if (m_call.recordings.at(i).start.isValid())
+            order.append(i);
+    }
+    std::stable_sort(order.begin(), order.end(), [this](int a, int b) {
+        return m_call.recordings.at(a).start < m_call.recordings.at(b).start;
+    });
+    QList<Timestamp> rowEnds;
+    for (const int index : std::as_const(order)) {
+        const Recording &recording = m_call.recordings.at(index);
+        int row = 0;
+        while (row < rowEnds.size() && rowEnds.at(row) > recording.start)
+            ++row;
+        if (row == rowEnds.size())
+            rowEnds.append(recording.end());
+        else
+            rowEnds[row] = recording.end();
+        m_recordingRow[index] = row;
+    }
+    m_recordingRows = qMax(1, int(rowEnds.size()));
+
+    if (m_call.recordings.isEmpty())
+        return;
+
+    // What no recording covers, between the call's start and end. A recording with no samples
+    // covers nothing: its span was not recorded either, and its own mark says why.
+    const Timestamp callStart = m_call.summary.start.isValid() ? m_call.summary.start : m_axisStart;
+    const Timestamp callEnd = m_call.summary.end.isValid() ? m_call.summary.end : m_axisEnd;
+    Timestamp covered = callStart;
+    for (const int index : std::as_const(order)) {
+        const Recording &recording = m_call.recordings.at(index);
+        if (recording.durationUs <= 0)
+            continue;
+        if (recording.start > covered && covered < callEnd)
+            m_unrecorded.append({ covered, std::min(recording.start, callEnd) });
+        covered = std::max(covered, recording.end());
+    }
+    if (covered < callEnd)
+        m_unrecorded.append({ covered, callEnd });
 }
 
 void TimelineView::updateLabelWidth()
@@ -176,14 +256,22 @@ void TimelineView::updateLabelWidth()
     int widest = metrics.horizontalAdvance(tr("Participant"));
     for (const Lane &lane : std::as_const(m_lanes))
         widest = qMax(widest, metrics.horizontalAdvance(lane.label));
+    if (hasRecordingLane())
+        widest = qMax(widest, metrics.horizontalAdvance(tr("Recording")));
     m_labelWidth = qMin(kMaxLabelWidth, badge + 6 + widest + 12);
 }
 
 void TimelineView::updateAccessibleDescription()
 {
     if (m_currentEvent < 0) {
-        setAccessibleDescription(
-            tr("%n participant(s). Use Left and Right to move between events.", "", laneCount()));
+        QString text
+            = tr("%n participant(s). Use Left and Right to move between events.", "", laneCount());
+        if (hasRecordingLane())
+            text += u' '
+                + tr("%n recording(s); parts of the call not recorded: %1.", "",
+                     int(m_call.recordings.size()))
+                      .arg(m_unrecorded.size());
+        setAccessibleDescription(text);
         return;
     }
     const CallEvent &event = m_call.events.at(m_currentEvent);
@@ -209,12 +297,120 @@ int TimelineView::laneHeight() const
     return qMax(28, fontMetrics().height() + 16);
 }
 
+int TimelineView::recordingLaneHeight() const
+{
+    if (!hasRecordingLane())
+        return 0;
+    // Taller than a participant's lane, so the waveform has room.
+    return m_recordingRows == 1 ? laneHeight() + 14 : m_recordingRows * (laneHeight() - 2);
+}
+
 QRectF TimelineView::plotArea() const
 {
     const qreal left = kMargin + m_labelWidth;
     const qreal top = kMargin + axisHeight();
     const qreal right = width() - kMargin - kRightRoom;
-    return QRectF(left, top, qMax<qreal>(1.0, right - left), qreal(laneCount() * laneHeight()));
+    return QRectF(left, top, qMax<qreal>(1.0, right - left),
+                  qreal(laneCount() * laneHeight() + recordingLaneHeight()));
+}
+
+QRectF TimelineView::recordingLaneArea() const
+{
+    if (!hasRecordingLane())
+        return {};
+    const QRectF plot = plotArea();
+    return QRectF(plot.left(), plot.top() + laneCount() * laneHeight(), plot.width(),
+                  recordingLaneHeight());
+}
+
+QRectF TimelineView::recordingRect(int index) const
+{
+    if (index < 0 || index >= m_call.recordings.size())
+        return {};
+    const Recording &recording = m_call.recordings.at(index);
+    if (!recording.start.isValid())
+        return {};
+    const QRectF lane = recordingLaneArea();
+    const qreal rowHeight = (lane.height() - 2 * kRecordingInset) / m_recordingRows;
+    const qreal top = lane.top() + kRecordingInset + m_recordingRow.at(index) * rowHeight;
+    const qreal left = xForTime(recording.start);
+    const qreal right = qMax(xForTime(recording.end()), left + kMinRecordingWidth);
+    // One pixel between rows, so that two overlapping recordings are seen as two.
+    return QRectF(left, top, right - left, rowHeight - (m_recordingRows > 1 ? 1 : 0));
+}
+
+QRectF TimelineView::spanRect(const Span &span) const
+{
+    const QRectF lane = recordingLaneArea();
+    const qreal left = xForTime(span.start);
+    return QRectF(left, lane.top() + kRecordingInset, xForTime(span.end) - left,
+                  lane.height() - 2 * kRecordingInset);
+}
+
+int TimelineView::recordingAt(const QPoint &pos) const
+{
+    if (!recordingLaneArea().contains(pos))
+        return -1;
+    for (int i = int(m_call.recordings.size()) - 1; i >= 0; --i) {
+        if (recordingRect(i).contains(pos))
+            return i;
+    }
+    return -1;
+}
+
+bool TimelineView::recordingHasProblem(int index) const
+{
+    if (index < 0 || index >= m_call.recordings.size())
+        return false;
+    const Recording &recording = m_call.recordings.at(index);
+    return RecordingText::hasProblem(recording) || !m_playerProblems.value(recording.id).isEmpty();
+}
+
+QString TimelineView::recordingProblem(int index) const
+{
+    if (index < 0 || index >= m_call.recordings.size())
+        return {};
+    const Recording &recording = m_call.recordings.at(index);
+    const QString player = m_playerProblems.value(recording.id);
+    const QString flagged = RecordingText::problem(m_call, recording);
+    if (player.isEmpty() || flagged.contains(player))
+        return flagged;
+    return flagged.isEmpty() ? player : flagged + u' ' + player;
+}
+
+void TimelineView::setPeaks(const QString &recordingId, const WaveformPeaks &peaks)
+{
+    m_peaks.insert(recordingId, peaks);
+    update();
+}
+
+void TimelineView::setRecordingProblem(const QString &recordingId, const QString &sentence)
+{
+    if (m_playerProblems.value(recordingId) == sentence)
+        return;
+    if (sentence.isEmpty())
+        m_playerProblems.remove(recordingId);
+    else
+        m_playerProblems.insert(recordingId, sentence);
+    update();
+}
+
+void TimelineView::setPlayhead(Timestamp time)
+{
+    if (time == m_playhead)
+        return;
+    m_playhead = time;
+    update();
+}
+
+void TimelineView::setSelectedSpan(const Span &span)
+{
+    const Span wanted = span.isValid() ? span : Span {};
+    if (wanted == m_selectedSpan)
+        return;
+    m_selectedSpan = wanted;
+    update();
+    Q_EMIT selectedSpanChanged(m_selectedSpan);
 }
 
 QRectF TimelineView::laneArea(int lane) const
@@ -230,10 +426,18 @@ qreal TimelineView::xForTime(Timestamp time) const
     return plot.left() + plot.width() * double(time - m_axisStart) / double(span);
 }
 
+Timestamp TimelineView::timeForX(qreal x) const
+{
+    const QRectF plot = plotArea();
+    const double fraction = std::clamp((x - plot.left()) / plot.width(), 0.0, 1.0);
+    return m_axisStart.addMicroseconds(
+        qint64(std::llround(fraction * double(m_axisEnd - m_axisStart))));
+}
+
 int TimelineView::laneAtY(qreal y) const
 {
     const QRectF plot = plotArea();
-    if (y < plot.top() || y >= plot.bottom())
+    if (y < plot.top() || y >= plot.top() + laneCount() * laneHeight())
         return -1;
     return int((y - plot.top()) / laneHeight());
 }
@@ -327,10 +531,7 @@ int TimelineView::eventAt(const QPoint &pos) const
             return nearestEvent(events, start);
     }
 
-    const QRectF plot = plotArea();
-    const qreal fraction = std::clamp((pos.x() - plot.left()) / plot.width(), 0.0, 1.0);
-    const Timestamp time
-        = m_axisStart.addMicroseconds(qint64(fraction * double(m_axisEnd - m_axisStart)));
+    const Timestamp time = timeForX(pos.x());
     if (lane >= 0 && !m_lanes.at(lane).events.isEmpty())
         return nearestEvent(m_lanes.at(lane).events, time);
 
@@ -364,6 +565,9 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
                  TimeText::offset(segment.end - callStart));
     }
 
+    if (const QString text = recordingToolTipAt(pos); !text.isEmpty())
+        return text;
+
     const int lane = laneAtY(pos.y());
     if (lane >= 0 && pos.x() < plotArea().left()) {
         const Participant *participant = m_call.participant(m_lanes.at(lane).participantId);
@@ -376,6 +580,75 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         return text;
     }
     return {};
+}
+
+QString TimelineView::recordingToolTipAt(const QPoint &pos) const
+{
+    const QRectF lane = recordingLaneArea();
+    if (lane.isEmpty() || pos.y() < lane.top() || pos.y() >= lane.bottom())
+        return {};
+    const Timestamp callStart = m_call.summary.start.isValid() ? m_call.summary.start : m_axisStart;
+
+    if (pos.x() < lane.left()) {
+        QString text = tr("%n recording(s) of this call. Hatched spans were not recorded; a "
+                          "click plays the call from that moment, Shift+drag selects a span "
+                          "to export.",
+                          "", int(m_call.recordings.size()));
+        for (const Recording &recording : std::as_const(m_call.recordings)) {
+            if (!recording.start.isValid())
+                text += u"\n"
+                    + tr("%1 cannot be placed on the timeline: %2")
+                          .arg(RecordingText::title(m_call, recording),
+                               RecordingText::problem(m_call, recording));
+        }
+        return text;
+    }
+
+    if (const int index = recordingAt(pos); index >= 0) {
+        const Recording &recording = m_call.recordings.at(index);
+        QStringList lines { tr("Recording %1").arg(RecordingText::title(m_call, recording)) };
+        if (const QString heard = RecordingText::heard(m_call, recording); !heard.isEmpty())
+            lines.append(tr("Heard: %1").arg(heard));
+        lines.append(
+            tr("from %1 to %2, %3")
+                .arg(TimeText::localTime(recording.start, TimeText::Precision::Milliseconds),
+                     TimeText::localTime(recording.end(), TimeText::Precision::Milliseconds),
+                     TimeText::duration(recording.durationUs)));
+        lines.append(tr("%1 to %2 since the call started")
+                         .arg(TimeText::offset(recording.start - callStart),
+                              TimeText::offset(recording.end() - callStart)));
+        lines.append(RecordingText::format(recording));
+        if (recording.hasFlag(u"recording_start_estimated"))
+            lines.append(tr("Placed so that it ends when its leg hung up."));
+        if (const QString problem = recordingProblem(index); !problem.isEmpty())
+            lines.append(problem);
+        return lines.join(u'\n');
+    }
+
+    const Timestamp time = timeForX(pos.x());
+    for (const Span &span : m_unrecorded) {
+        if (time >= span.start && time < span.end)
+            return tr("Not recorded\nNo recording was made of this part of the call: %1 to %2, "
+                      "%3.")
+                .arg(TimeText::offset(span.start - callStart),
+                     TimeText::offset(span.end - callStart),
+                     TimeText::duration(span.end - span.start));
+    }
+    return {};
+}
+
+Timestamp TimelineView::playTimeAt(const QPoint &pos) const
+{
+    const QRectF plot = plotArea();
+    // Markers at the call's last instant reach into the room right of the plot.
+    if (pos.y() < plot.top() || pos.y() >= plot.bottom() || pos.x() < plot.left()
+        || pos.x() > plot.right() + kRightRoom)
+        return {};
+    if (const int marker = markerAt(pos); marker >= 0)
+        return m_call.events.at(marker).time;
+    if (const int segment = segmentAt(pos); segment >= 0)
+        return m_call.segments.at(segment).start;
+    return timeForX(pos.x());
 }
 
 void TimelineView::setCurrentEvent(int index)
@@ -391,18 +664,32 @@ void TimelineView::setCurrentEvent(int index)
 QSize TimelineView::sizeHint() const
 {
     const int lanes = qMax(4, laneCount());
-    return QSize(720, 2 * kMargin + axisHeight() + lanes * laneHeight());
+    return QSize(720, 2 * kMargin + axisHeight() + lanes * laneHeight() + recordingLaneHeight());
 }
 
 QSize TimelineView::minimumSizeHint() const
 {
     // Every lane stays visible; a scroll area around the view takes over when they do not fit.
     const int lanes = qMax(1, laneCount());
-    return QSize(m_labelWidth + 160, 2 * kMargin + axisHeight() + lanes * laneHeight());
+    return QSize(m_labelWidth + 160,
+                 2 * kMargin + axisHeight() + lanes * laneHeight() + recordingLaneHeight());
 }
 
 bool TimelineView::event(QEvent *event)
 {
+    // The keys that move between events stay the timeline's while it has the focus, ahead of
+    // the window's playback shortcuts.
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        const bool plain
+            = key->modifiers() == Qt::NoModifier || key->modifiers() == Qt::KeypadModifier;
+        if (plain && !m_call.events.isEmpty()
+            && (key->key() == Qt::Key_Left || key->key() == Qt::Key_Right
+                || key->key() == Qt::Key_Home || key->key() == Qt::Key_End)) {
+            event->accept();
+            return true;
+        }
+    }
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
         const QString text = toolTipAt(help->pos());
@@ -423,10 +710,54 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
         QWidget::mousePressEvent(event);
         return;
     }
-    const int index = eventAt(event->position().toPoint());
+    event->accept();
+    const QPoint pos = event->position().toPoint();
+
+    // Shift on the recording lane starts a span for an export, and plays nothing.
+    if (recordingLaneArea().contains(pos)) {
+        if (event->modifiers() & Qt::ShiftModifier) {
+            m_dragAnchor = timeForX(pos.x());
+            return;
+        }
+        clearSelectedSpan();
+        Q_EMIT playRequested(timeForX(pos.x()));
+        return;
+    }
+
+    const Timestamp play = playTimeAt(pos);
+    const int index = eventAt(pos);
     if (index >= 0)
         setCurrentEvent(index);
+    if (play.isValid())
+        Q_EMIT playRequested(play);
+}
+
+void TimelineView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (!m_dragAnchor) {
+        QWidget::mouseMoveEvent(event);
+        return;
+    }
+    const qreal x = event->position().x();
+    if (std::abs(x - xForTime(*m_dragAnchor)) < kDragThreshold)
+        return;
+    const Timestamp time = timeForX(x);
+    setSelectedSpan({ std::min(*m_dragAnchor, time), std::max(*m_dragAnchor, time) });
     event->accept();
+}
+
+void TimelineView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton && m_dragAnchor) {
+        // A Shift+click without a drag clears the span.
+        const qreal x = event->position().x();
+        if (std::abs(x - xForTime(*m_dragAnchor)) < kDragThreshold)
+            clearSelectedSpan();
+        m_dragAnchor.reset();
+        event->accept();
+        return;
+    }
+    QWidget::mouseReleaseEvent(event);
 }
 
 void TimelineView::keyPressEvent(QKeyEvent *event)
@@ -449,6 +780,18 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
         break;
     case Qt::Key_End:
         setCurrentEvent(count - 1);
+        break;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+        if (m_currentEvent >= 0)
+            Q_EMIT playRequested(m_call.events.at(m_currentEvent).time);
+        break;
+    case Qt::Key_Escape:
+        if (!m_selectedSpan.isValid()) {
+            QWidget::keyPressEvent(event);
+            return;
+        }
+        clearSelectedSpan();
         break;
     default:
         QWidget::keyPressEvent(event);
@@ -498,8 +841,11 @@ void TimelineView::paintEvent(QPaintEvent *)
     paintLanes(painter);
     paintAxis(painter);
     paintSegments(painter);
+    paintRecordingLane(painter);
     paintEvents(painter);
+    paintSelectedSpan(painter);
     paintCurrentEvent(painter);
+    paintPlayhead(painter);
 
     if (hasFocus()) {
         QStyleOptionFocusRect option;
@@ -541,6 +887,30 @@ void TimelineView::paintLanes(QPainter &painter) const
             text, Qt::AlignVCenter | Qt::AlignLeft,
             metrics.elidedText(m_lanes.at(lane).label, Qt::ElideRight, int(text.width())));
     }
+
+    if (!hasRecordingLane())
+        return;
+    // The recording lane's badge is the universal red dot of a recorder.
+    const QRectF band = recordingLaneArea();
+    const QRectF row(kMargin, band.top(), band.right() - kMargin, band.height());
+    if (m_lanes.size() % 2 == 1)
+        painter.fillRect(row, palette().color(QPalette::AlternateBase));
+    QPen rule(palette().color(QPalette::Mid), 1);
+    painter.setPen(rule);
+    painter.drawLine(QPointF(kMargin, band.top() + 0.5), QPointF(band.right(), band.top() + 0.5));
+    const QRectF circle(kMargin + 2, band.center().y() - badge / 2.0, badge, badge);
+    painter.setPen(QPen(palette().color(QPalette::Text), 1.2));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawEllipse(circle);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(QColor::fromRgb(kProblem));
+    painter.drawEllipse(circle.center(), badge / 4.0, badge / 4.0);
+    painter.setFont(bold);
+    painter.setPen(palette().color(QPalette::Text));
+    const QRectF text(circle.right() + 6, band.top(), m_labelWidth - badge - 14, band.height());
+    painter.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
+                     metrics.elidedText(tr("Recording"), Qt::ElideRight, int(text.width())));
+    painter.setFont(font());
 }
 
 void TimelineView::paintAxis(QPainter &painter) const
@@ -693,4 +1063,187 @@ void TimelineView::paintCurrentEvent(QPainter &painter) const
     painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2);
     painter.setPen(palette().color(QPalette::HighlightedText));
     painter.drawText(pill, Qt::AlignCenter, label);
+}
+
+void TimelineView::paintRecordingLane(QPainter &painter) const
+{
+    if (!hasRecordingLane())
+        return;
+    const QFontMetrics metrics = fontMetrics();
+    const QColor ink = palette().color(QPalette::Text);
+
+    // Not recorded: grey hatching, and the words where they fit, so that the span is read as
+    // "nobody recorded this" rather than as silence or lost audio.
+    QColor hatch = ink;
+    hatch.setAlphaF(0.35f);
+    QColor muted = ink;
+    muted.setAlphaF(0.75f);
+    QFont italic = font();
+    italic.setItalic(true);
+    const QString notRecorded = tr("not recorded");
+    for (const Span &span : m_unrecorded) {
+        const QRectF box = spanRect(span);
+        if (box.width() < 0.5)
+            continue;
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(QBrush(hatch, Qt::BDiagPattern));
+        painter.drawRect(box);
+        painter.setPen(QPen(hatch, 1, Qt::DashLine));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5));
+
+        const QFontMetrics italicMetrics(italic);
+        const qreal wanted = italicMetrics.horizontalAdvance(notRecorded) + 8;
+        if (box.width() >= wanted) {
+            const QRectF patch(box.center().x() - wanted / 2,
+                               box.center().y() - italicMetrics.height() / 2.0, wanted,
+                               italicMetrics.height());
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(palette().color(QPalette::Base));
+            painter.drawRect(patch);
+            painter.setFont(italic);
+            painter.setPen(muted);
+            painter.drawText(patch, Qt::AlignCenter, notRecorded);
+            painter.setFont(font());
+        }
+    }
+
+    const QColor audio = QColor::fromRgb(kAudio);
+    const QColor problem = QColor::fromRgb(kProblem);
+    for (int index = 0; index < m_call.recordings.size(); ++index) {
+        const QRectF box = recordingRect(index);
+        if (box.isEmpty())
+            continue;
+        const Recording &recording = m_call.recordings.at(index);
+        const bool bad = recordingHasProblem(index);
+        const QColor edge = bad ? problem : audio;
+
+        painter.setPen(QPen(edge, 1));
+        painter.setBrush(CallColors::tint(palette(), edge, 0.18));
+        painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2);
+
+        const auto peaks = m_peaks.constFind(recording.id);
+        if (peaks != m_peaks.cend())
+            paintWaveform(painter, box.adjusted(1, 2, -1, -2), recording.start, *peaks, audio);
+
+        if (bad) {
+            // Crossed out where nothing can be played; a truncated recording keeps its waveform
+            // clear and gets a red frame and a word.
+            if (!RecordingText::isPlayable(recording) || recording.durationUs <= 0) {
+                painter.setPen(Qt::NoPen);
+                painter.setBrush(
+                    QBrush(CallColors::tint(palette(), problem, 0.55), Qt::DiagCrossPattern));
+                painter.drawRect(box.adjusted(1, 1, -1, -1));
+            }
+            painter.setPen(QPen(problem, 2));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRoundedRect(box.adjusted(1, 1, -1, -1), 2, 2);
+
+            const QString word = u"\u26a0 "_qs + RecordingText::shortProblem(recording);
+            const qreal wanted = metrics.horizontalAdvance(word) + 8;
+            if (box.width() >= wanted) {
+                const QRectF patch(box.left() + 3, box.center().y() - metrics.height() / 2.0,
+                                   wanted, metrics.height());
+                painter.setPen(Qt::NoPen);
+                painter.setBrush(palette().color(QPalette::Base));
+                painter.drawRect(patch);
+                painter.setPen(problem.darker(120));
+                painter.drawText(patch, Qt::AlignCenter, word);
+            }
+        } else if (peaks == m_peaks.cend()) {
+            // Until the waveform is in, the recording's name says what the block is.
+            const QString name = RecordingText::title(m_call, recording);
+            if (box.width() >= metrics.horizontalAdvance(name) + 8) {
+                painter.setPen(ink);
+                painter.drawText(box.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft, name);
+            }
+        }
+    }
+}
+
+void TimelineView::paintWaveform(QPainter &painter, const QRectF &box, Timestamp start,
+                                 const WaveformPeaks &peaks, const QColor &color) const
+{
+    if (peaks.bucketCount() == 0 || peaks.bucketsPerSecond <= 0 || box.width() < 1)
+        return;
+
+    // One vertical stroke per pixel column, from the lowest to the highest sample of the
+    // buckets under it, over the audio really present.
+    const qreal origin = xForTime(start);
+    const double microsecondsPerPixel = double(m_axisEnd - m_axisStart) / plotArea().width();
+    const double bucketsPerPixel = microsecondsPerPixel * peaks.bucketsPerSecond / 1e6;
+    const qreal audioRight
+        = std::min(box.right(), xForTime(start.addMicroseconds(peaks.durationUs)));
+    const qreal middle = box.center().y();
+    const qreal scale = box.height() / 2.0 / 128.0;
+
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    painter.setPen(QPen(color, 1));
+    const int first = int(std::floor(box.left()));
+    const int last = int(std::ceil(audioRight));
+    for (int x = first; x < last; ++x) {
+        const qsizetype from = std::clamp<qsizetype>(
+            qsizetype(std::floor((x - origin) * bucketsPerPixel)), 0, peaks.bucketCount() - 1);
+        const qsizetype to
+            = std::clamp<qsizetype>(qsizetype(std::ceil((x + 1 - origin) * bucketsPerPixel)),
+                                    from + 1, peaks.bucketCount());
+        int low = 127;
+        int high = -128;
+        for (qsizetype bucket = from; bucket < to; ++bucket) {
+            low = std::min<int>(low, peaks.minimum(bucket));
+            high = std::max<int>(high, peaks.maximum(bucket));
+        }
+        // Silence still shows as a hairline, so a quiet stretch is not taken for a gap.
+        const qreal top = std::min(middle - high * scale, middle - 0.5);
+        const qreal bottom = std::max(middle - low * scale, middle + 0.5);
+        painter.drawLine(QPointF(x + 0.5, top), QPointF(x + 0.5, bottom));
+    }
+    painter.restore();
+}
+
+void TimelineView::paintSelectedSpan(QPainter &painter) const
+{
+    if (!m_selectedSpan.isValid() || !hasRecordingLane())
+        return;
+    const QRectF plot = plotArea();
+    const QRectF lane = recordingLaneArea();
+    const qreal left = xForTime(m_selectedSpan.start);
+    const qreal right = xForTime(m_selectedSpan.end);
+    QColor fill = palette().color(QPalette::Highlight);
+    fill.setAlphaF(0.28f);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(fill);
+    painter.drawRect(QRectF(left, lane.top(), right - left, lane.height()));
+    fill.setAlphaF(0.08f);
+    painter.setBrush(fill);
+    painter.drawRect(QRectF(left, plot.top(), right - left, lane.top() - plot.top()));
+    painter.setPen(QPen(palette().color(QPalette::Highlight), 1.5));
+    painter.drawLine(QPointF(left, plot.top()), QPointF(left, plot.bottom()));
+    painter.drawLine(QPointF(right, plot.top()), QPointF(right, plot.bottom()));
+}
+
+void TimelineView::paintPlayhead(QPainter &painter) const
+{
+    if (!m_playhead.isValid() || m_playhead < m_axisStart || m_playhead > m_axisEnd)
+        return;
+    const QRectF plot = plotArea();
+    const qreal x = xForTime(m_playhead);
+    const QColor ink = palette().color(QPalette::Text);
+    const QColor paper = palette().color(QPalette::Base);
+
+    // A halo keeps the line visible on every segment colour and on the waveform.
+    painter.setPen(QPen(paper, 4));
+    painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+    painter.setPen(QPen(ink, 2));
+    painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+
+    QPainterPath head;
+    head.moveTo(x - 6, plot.top() - 8);
+    head.lineTo(x + 6, plot.top() - 8);
+    head.lineTo(x, plot.top());
+    head.closeSubpath();
+    painter.setPen(QPen(paper, 1));
+    painter.setBrush(ink);
+    painter.drawPath(head);
 }

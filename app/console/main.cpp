@@ -2,13 +2,19 @@
 #include "cache/callcache.h"
 #include "lookup/calllookup.h"
 #include "mainwindow.h"
+#include "media/recordingdownloads.h"
 #include "net/apiclient.h"
+#include "playbackcontroller.h"
+#include "qtmediabackend.h"
 #include "screenshotjob.h"
+#include "settings/consolesettings.h"
+#include "settingsdialog.h"
 #include "translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QStandardPaths>
 #include <QTextStream>
 #include <QTimer>
 #include <QUrl>
@@ -93,7 +99,19 @@ int main(int argc, char *argv[])
     ApiClient client(serverUrl);
     CallCache cache;
     CallLookup lookup(&client, &cache);
+    // Time-outs, HTTP/1.1 and the call cache's limits, applied now and whenever they change.
+    ConsoleSettings settings;
+    lookup.setSettings(&settings);
+    // Recordings are played from local copies: GStreamer cannot seek every format over http.
+    RecordingDownloads downloads(serverUrl,
+                                 QStandardPaths::writableLocation(QStandardPaths::CacheLocation)
+                                     + u"/recordings"_qs,
+                                 SettingsDialog::recordingsCacheCapBytes());
+    QtMediaBackend backend;
+    PlaybackController player(&backend);
     MainWindow window(&lookup);
+    window.setPlayback(&player, &downloads);
+    window.setSettings(&settings);
 
     ScreenshotJob *job = nullptr;
     if (parser.isSet(screenshot)) {

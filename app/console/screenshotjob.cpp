@@ -1,5 +1,6 @@
 #include "screenshotjob.h"
 
+#include "callview.h"
 #include "logging.h"
 #include "mainwindow.h"
 
@@ -26,7 +27,18 @@ ScreenshotJob::ScreenshotJob(MainWindow *window, const QString &filePath, QObjec
 
     m_waitForLive.setSingleShot(true);
     m_waitForLive.setInterval(kWaitForLiveMs);
-    connect(&m_waitForLive, &QTimer::timeout, this, [this] { grabSoon(true); });
+    connect(&m_waitForLive, &QTimer::timeout, this, &ScreenshotJob::grabWhenMediaSettled);
+
+    // Waveforms that take too long are left out rather than holding the picture back.
+    m_waitForMedia.setSingleShot(true);
+    m_waitForMedia.setInterval(kWaitForMediaMs);
+    connect(&m_waitForMedia, &QTimer::timeout, this, [this] { grabSoon(true); });
+    connect(window->callView(), &CallView::mediaSettled, this, [this] {
+        if (m_waitForMedia.isActive()) {
+            m_waitForMedia.stop();
+            grabSoon(true);
+        }
+    });
 
     connect(window, &MainWindow::callShown, this,
             [this](const QString &, CallLookup::Freshness freshness) { onCallShown(freshness); });
@@ -40,7 +52,17 @@ void ScreenshotJob::onCallShown(CallLookup::Freshness freshness)
         return;
     }
     m_waitForLive.stop();
-    grabSoon(true);
+    grabWhenMediaSettled();
+}
+
+void ScreenshotJob::grabWhenMediaSettled()
+{
+    if (m_window->callView()->isMediaSettled()) {
+        grabSoon(true);
+        return;
+    }
+    m_timeout.stop();
+    m_waitForMedia.start();
 }
 
 void ScreenshotJob::grabSoon(bool callShown)

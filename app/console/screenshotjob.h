@@ -11,8 +11,10 @@ class MainWindow;
 // line is on screen, or whatever is shown when the time runs out, and reports how it went.
 //
 // A cached copy is given a moment for the server's copy to replace it, so the picture shows
-// the freshest state. finished(0) when a call was grabbed, finished(1) otherwise; a file that
-// cannot be written is said on stderr. UI thread.
+// the freshest state, and a call with recordings a moment for their waveforms (downloaded and
+// computed off the UI thread), so the picture shows what was recorded. finished(0) when a call
+// was grabbed, finished(1) otherwise; a file that cannot be written is said on stderr. UI
+// thread.
 class ScreenshotJob : public QObject
 {
     Q_OBJECT
@@ -20,6 +22,7 @@ class ScreenshotJob : public QObject
 public:
     static constexpr int kTimeoutMs = 10000;
     static constexpr int kWaitForLiveMs = 3000;
+    static constexpr int kWaitForMediaMs = 5000;
 
     ScreenshotJob(MainWindow *window, const QString &filePath, QObject *parent = nullptr);
 
@@ -28,6 +31,7 @@ Q_SIGNALS:
 
 private:
     void onCallShown(CallLookup::Freshness freshness);
+    void grabWhenMediaSettled();
     void grabSoon(bool callShown);
     void grab(bool callShown);
 
@@ -35,5 +39,6 @@ private:
     QString m_filePath;
     QTimer m_timeout;
     QTimer m_waitForLive;
+    QTimer m_waitForMedia;
     bool m_done = false;
 };

@@ -82,6 +82,14 @@
         <source>CRN copied</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Ended by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not in the records</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CallSummaryModel</name>
@@ -453,6 +461,79 @@
         <comment>Q.850 hangup cause number and meaning</comment>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 (inferred from CDR)</source>
+        <comment>a transfer no record shows directly</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>withheld (%1)</source>
+        <comment>a masked phone number</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Joined conference %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left the conference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left conference %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answered from a queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answered from queue %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Joined this call from another reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Joined this call from reference %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taken by the incoming-call route</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Caller ended the call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agent ended the call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Started %1</source>
+        <comment>a dialplan application, e.g. Playback</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished %1</source>
+        <comment>a dialplan application, e.g. Playback</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversation ended (%1)</source>
+        <comment>CDR disposition, e.g. answered</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the caller</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the dialplan</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CallView</name>
@@ -470,6 +551,54 @@
     </message>
     <message>
         <source>Events (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording file is missing on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a copy of the recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording cannot be downloaded without a server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading the recording; it is saved when it has arrived.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 from %2 to %3.wav</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the selected span as WAV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the recording as WAV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WAV audio (*.wav)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading the recording; it is exported when it has arrived.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be replaced.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -646,6 +775,30 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
         <source>Pick one of the matching calls on the left to see what happened.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at %1 does not know this call. Showing the copy cached at %2 (%3), which may come from another server.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MessageBanner</name>
@@ -660,6 +813,242 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
     <message>
         <source>Dismiss this message</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlayerBar</name>
+    <message>
+        <source>%1×</source>
+        <comment>playback speed</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>a button&apos;s tooltip and its shortcut</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Player</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back 5 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forward 5 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to the first recorded moment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to the end of the recordings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Download…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a copy of the original recording file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export WAV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Position in the call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The whole call: solid where it was recorded, hatched where it was not. Click or drag to move; Page Up and Page Down skip 15 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time since the call started, and how long the call lasted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Playback speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Download of the recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export span as WAV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the span selected on the timeline as a WAV file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the recording as a WAV file (Shift+drag on the recording lane selects a span)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This recording cannot be converted to WAV here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not recorded from %1 to %2: playing on from %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <comment>elapsed / total</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No recording for this call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 of %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Heard: %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading %p%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No recording that can be converted covers the selected span.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordingText</name>
+    <message>
+        <source>PCM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>floating-point PCM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>G.711 A-law</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>G.711 µ-law</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GSM 6.10</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown codec</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording file is missing on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording file cannot be read as audio.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording is empty: it holds no audio, although the call lasted %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording is empty: it holds no audio.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording is truncated: only its first %1 can be played.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording uses %1, which the console cannot play. Download it to play it in another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>truncated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot be played here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 kHz</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mono</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stereo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n channel(s)</source>
+        <translation>
+            <numerusform>%n channel</numerusform>
+            <numerusform>%n channels</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -692,6 +1081,89 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
     </message>
     <message>
         <source>Server: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Clear recordings cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> GB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When the downloaded recordings take more than this, the ones played longest ago are deleted first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete every downloaded recording now, except the one playing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recordings cache limit:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cache folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The downloaded recordings were deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calls kept for when the server is slow or down; the ones opened longest ago leave first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear call cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The cached calls were deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A server that does not answer within this time is given up on, and the cached copy is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use HTTP/1.1 only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For proxies that mishandle HTTP/2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call cache limit:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forget calls not opened for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server time-out:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -804,6 +1276,22 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
         <source>Other event</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Playhead</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TimelineView</name>
@@ -848,6 +1336,57 @@ from %3 to %4, %5
     </message>
     <message>
         <source>Since start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n recording(s); parts of the call not recorded: %1.</source>
+        <translation>
+            <numerusform>%n recording; parts of the call not recorded: %1.</numerusform>
+            <numerusform>%n recordings; parts of the call not recorded: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n recording(s) of this call. Hatched spans were not recorded; a click plays the call from that moment, Shift+drag selects a span to export.</source>
+        <translation>
+            <numerusform>%n recording of this call. Hatched spans were not recorded; a click plays the call from that moment, Shift+drag selects a span to export.</numerusform>
+            <numerusform>%n recordings of this call. Hatched spans were not recorded; a click plays the call from that moment, Shift+drag selects a span to export.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 cannot be placed on the timeline: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Heard: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from %1 to %2, %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to %2 since the call started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Placed so that it ends when its leg hung up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not recorded
+No recording was made of this part of the call: %1 to %2, %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not recorded</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -4,12 +4,15 @@
 #include "testserver.h"
 
 #include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 namespace {
 
@@ -20,8 +23,9 @@ class FaultServer : public QObject
 
 public:
     enum class Mode {
-        Answer, // send answer, then close
+        Answer, // send the answer for the path (or the default answer), then close
         StallAfterHeaders, // send the headers and one byte of a longer body, then nothing
+        Trickle, // send the headers, then one byte of the body every 100 ms
         Silent, // accept and never say a word
     };
 
@@ -39,58 +43,162 @@ public:
     }
 
     void setMode(Mode mode) { m_mode = mode; }
+    // The answer to every path without one of its own.
     void setAnswer(int status, const QByteArray &body, const QByteArray &extraHeaders = {})
     {
         m_mode = Mode::Answer;
-        m_answer = "HTTP/1.1 " + QByteArray::number(status) + " Whatever\r\n"
-            + "Content-Type: application/json\r\n"
-            + "Content-Length: " + QByteArray::number(body.size()) + "\r\n"
-            + "Connection: close\r\n" + extraHeaders + "\r\n" + body;
+        m_answers.clear();
+        m_answer = response(status, body, extraHeaders);
+    }
+    // The answer to one path, e.g. "/api/v1/health".
+    void setAnswerFor(const QByteArray &path, int status, const QByteArray &body,
+                      const QByteArray &extraHeaders = {})
+    {
+        m_mode = Mode::Answer;
+        m_answers.insert(path, response(status, body, extraHeaders));
     }
 
     QByteArray lastRequest() const { return m_lastRequest; }
+    // Every request's head (request line and headers), in order.
+    QList<QByteArray> heads() const { return m_heads; }
+    // Connections whose first bytes were not an HTTP request, e.g. a TLS handshake.
+    int foreignConnections() const { return m_foreign; }
     int requests() const { return m_requests; }
+    int connections() const { return m_connections; }
     int disconnects() const { return m_disconnects; }
 
 private:
+    static QByteArray response(int status, const QByteArray &body, const QByteArray &extra)
+    {
+        return "HTTP/1.1 " + QByteArray::number(status) + " Whatever\r\n"
+            + "Content-Type: application/json\r\n"
+            + "Content-Length: " + QByteArray::number(body.size()) + "\r\n"
+            + "Connection: close\r\n" + extra + "\r\n" + body;
+    }
+
     void accept()
     {
         while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+            ++m_connections;
             socket->setParent(this);
             auto buffer = std::make_shared<QByteArray>();
             connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
                 ++m_disconnects;
                 socket->deleteLater();
             });
-            connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
-                buffer->append(socket->readAll());
-                if (!buffer->contains("\r\n\r\n"))
-                    return;
-                ++m_requests;
-                m_lastRequest = *buffer;
-                buffer->clear();
-                switch (m_mode) {
-                case Mode::Answer:
-                    socket->write(m_answer);
-                    socket->disconnectFromHost();
-                    break;
-                case Mode::StallAfterHeaders:
-                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                  "Content-Length: 100\r\n\r\n{");
-                    break;
-                case Mode::Silent:
-                    break;
-                }
-            });
+            connect(socket, &QTcpSocket::readyRead, this,
+                    [this, socket, buffer] { onRequest(socket, buffer.get()); });
+        }
+    }
+
+    void onRequest(QTcpSocket *socket, QByteArray *buffer)
+    {
+        const bool first = buffer->isEmpty() && !socket->property("spoke").toBool();
+        buffer->append(socket->readAll());
+        socket->setProperty("spoke", true);
+        if (first && !buffer->startsWith("GET "))
+            ++m_foreign;
+        if (!buffer->contains("\r\n\r\n"))
+            return;
+        ++m_requests;
+        m_lastRequest = *buffer;
+        m_heads.append(buffer->left(buffer->indexOf("\r\n\r\n")));
+        buffer->clear();
+        switch (m_mode) {
+        case Mode::Answer: {
+            const QByteArray path = m_lastRequest.split(' ').value(1);
+            socket->write(m_answers.value(path, m_answer));
+            socket->disconnectFromHost();
+            break;
+        }
+        case Mode::StallAfterHeaders:
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 100\r\n\r\n{");
+            break;
+        case Mode::Trickle: {
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 1000\r\n\r\n");
+            auto *drip = new QTimer(socket);
+            connect(drip, &QTimer::timeout, socket, [socket] { socket->write(" "); });
+            drip->start(100);
+            break;
+        }
+        case Mode::Silent:
+            break;
         }
     }
 
     QTcpServer m_server;
     Mode m_mode = Mode::Answer;
     QByteArray m_answer;
+    QHash<QByteArray, QByteArray> m_answers;
     QByteArray m_lastRequest;
+    QList<QByteArray> m_heads;
+    int m_foreign = 0;
     int m_requests = 0;
+    int m_connections = 0;
     int m_disconnects = 0;
+};
+
+// A listening socket whose accept queue is full: the kernel drops further connection attempts,
+// so a new connection hangs the way one to a vanished host does.
+class FullServer
+{
+public:
+    ~FullServer() { m_fillers.clear(); }
+
+    bool start()
+    {
+        m_server.setListenBacklogSize(0);
+        if (!m_server.listen(QHostAddress::LocalHost, 0))
+            return false;
+        m_server.pauseAccepting();
+        // Fill the queue until an attempt is left hanging.
+        for (int i = 0; i < 16; ++i) {
+            auto filler = std::make_unique<QTcpSocket>();
+            QSignalSpy connected(filler.get(), &QTcpSocket::connected);
+            filler->connectToHost(QHostAddress::LocalHost, m_server.serverPort());
+            const bool accepted = connected.wait(300);
+            m_fillers.push_back(std::move(filler));
+            if (!accepted)
+                return true;
+        }
+        return false;
+    }
+
+    QUrl url() const
+    {
+        QUrl url(u"http://127.0.0.1"_qs);
+        url.setPort(m_server.serverPort());
+        return url;
+    }
+
+private:
+    QTcpServer m_server;
+    std::vector<std::unique_ptr<QTcpSocket>> m_fillers;
+};
+
+// Proves the thread's event loop kept running: ticks every 10 ms and remembers the longest gap.
+class LoopWatch
+{
+public:
+    LoopWatch()
+    {
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            m_longestGapMs = qMax(m_longestGapMs, m_sinceTick.restart());
+            ++m_ticks;
+        });
+        m_sinceTick.start();
+        m_timer.start(10);
+    }
+    qint64 longestGapMs() const { return m_longestGapMs; }
+    int ticks() const { return m_ticks; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_sinceTick;
+    qint64 m_longestGapMs = 0;
+    int m_ticks = 0;
 };
 
 // Keeps the reply past its finished() and waits for that one finished().
@@ -143,6 +251,8 @@ private Q_SLOTS:
     void searchWithTimeRange();
     void searchWithForeignCursorIsBadRequest();
     void replyDeletesItselfAfterFinishing();
+    void revalidatesWithTheEtag_data();
+    void revalidatesWithTheEtag();
 
     // Against FaultServer, for what the real server never does.
     void requestHeaders();
@@ -152,8 +262,20 @@ private Q_SLOTS:
     void serverErrorIs5xx_data();
     void serverErrorIs5xx();
     void redirectToAnotherOriginIsRefused();
+    void redirectWithinTheOriginIsFollowed();
+    void redirectOutOfTheOriginIsRefused_data();
+    void redirectOutOfTheOriginIsRefused();
+    void redirectLoopIsRefused();
+    void ifNoneMatchIsSent();
+    void notModifiedOutsideRevalidationIsBadResponse();
     void stallAfterHeadersTimesOut();
     void silentServerTimesOut();
+    void unacceptedConnectionTimesOut();
+    void connectTimeoutEndsOnceConnected();
+    void tricklingAnswerMeetsTheDeadline();
+    void forceHttp1_data();
+    void forceHttp1();
+    void timeoutSecondsSetsAllThree();
     void refusedPortIsUnreachable();
     void destroyingTheClientAbortsItsRequests();
     void deletingAReplyAbortsItsRequest();
@@ -162,6 +284,7 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<TestServer> m_server;
     FaultServer m_faults;
+    FaultServer m_elsewhere;
 };
 
 void TestApiClient::initTestCase()
@@ -172,6 +295,7 @@ void TestApiClient::initTestCase()
     QVERIFY2(m_server->writeDatabase(TestCalls::servedCalls(), &why), qPrintable(why));
     QVERIFY2(m_server->start(0, &why), qPrintable(why));
     QVERIFY(m_faults.listen());
+    QVERIFY(m_elsewhere.listen());
 }
 
 void TestApiClient::cleanupTestCase()
@@ -278,6 +402,43 @@ void TestApiClient::replyDeletesItselfAfterFinishing()
     QVERIFY(spy.wait(15000));
     QTRY_VERIFY(reply.isNull());
     QCOMPARE(spy.size(), 1);
+}
+
+void TestApiClient::revalidatesWithTheEtag_data()
+{
+    QTest::addColumn<QString>("asked");
+
+    QTest::newRow("by crn") << u"1694023642.7"_qs;
+    // The ETag belongs to the call's document, whichever id finds it.
+    QTest::newRow("by leg id") << u"1694023642.8"_qs;
+}
+
+void TestApiClient::revalidatesWithTheEtag()
+{
+    QFETCH(QString, asked);
+
+    ApiClient client(m_server->url());
+    const auto first = finished(client.fetchCall(u"1694023642.7"_qs));
+    QCOMPARE(first->error(), ApiReply::Error::None);
+    const QString etag = first->etag();
+    QVERIFY(etag.size() > 2);
+    QVERIFY(!first->isNotModified());
+
+    // The ETag just received: 304, no body, no error, the same ETag.
+    const auto same = finished(client.fetchCall(asked, etag));
+    QVERIFY2(same->error() == ApiReply::Error::None, qPrintable(same->errorString()));
+    QCOMPARE(same->httpStatus(), 304);
+    QVERIFY(same->isNotModified());
+    QCOMPARE(same->etag(), etag);
+    QCOMPARE(same->call(), Call());
+
+    // Another ETag: the whole call again.
+    const auto other = finished(client.fetchCall(asked, u"\"0123456789abcdef\""_qs));
+    QCOMPARE(other->error(), ApiReply::Error::None);
+    QCOMPARE(other->httpStatus(), 200);
+    QVERIFY(!other->isNotModified());
+    QCOMPARE(other->etag(), etag);
+    QCOMPARE(other->call(), TestCalls::servedCall(u"1694023642.7"_qs));
 }
 
 void TestApiClient::requestHeaders()
@@ -396,11 +557,129 @@ void TestApiClient::redirectToAnotherOriginIsRefused()
     QVERIFY(reply->version().isEmpty());
 }
 
+void TestApiClient::redirectWithinTheOriginIsFollowed()
+{
+    // A relative Location and an absolute one on the same scheme, host and port.
+    m_faults.setAnswerFor("/api/v1/health", 301, {}, "Location: /moved/health\r\n");
+    m_faults.setAnswerFor("/moved/health", 307, {},
+                          "Location: " + m_faults.url().toEncoded() + "/final/health\r\n");
+    m_faults.setAnswerFor("/final/health", 200, R"({"status":"ok","version":"7.1","calls":3})");
+    const qsizetype before = m_faults.heads().size();
+
+    ApiClient client(m_faults.url());
+    const auto reply = finished(client.health());
+    QVERIFY2(reply->error() == ApiReply::Error::None, qPrintable(reply->errorString()));
+    QCOMPARE(reply->version(), u"7.1"_qs);
+    // The three hops, in order (Qt may repeat a GET whose kept-alive connection was closed).
+    QList<QByteArray> paths;
+    for (const QByteArray &head : m_faults.heads().mid(before)) {
+        const QByteArray path = head.split(' ').value(1);
+        if (paths.isEmpty() || paths.last() != path)
+            paths.append(path);
+    }
+    QCOMPARE(paths, QList<QByteArray>({ "/api/v1/health", "/moved/health", "/final/health" }));
+}
+
+void TestApiClient::redirectOutOfTheOriginIsRefused_data()
+{
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<QString>("origin");
+
+    // m_elsewhere is a live server: were the redirect followed, it would be asked.
+    const QUrl elsewhere = m_elsewhere.url();
+    const QString port = QString::number(m_faults.url().port());
+    QTest::newRow("another port") << elsewhere.toString() + u"/api/v1/health"_qs
+                                  << elsewhere.toString();
+    QTest::newRow("another host name for the same machine")
+        << u"http://localhost:"_qs + port + u"/api/v1/health"_qs << u"http://localhost:"_qs + port;
+    QTest::newRow("another scheme") << u"https://127.0.0.1:"_qs + port + u"/api/v1/health"_qs
+                                    << u"https://127.0.0.1:"_qs + port;
+}
+
+void TestApiClient::redirectOutOfTheOriginIsRefused()
+{
+    QFETCH(QString, target);
+    QFETCH(QString, origin);
+
+    m_faults.setAnswer(302, {}, "Location: " + target.toUtf8() + "\r\n");
+    m_elsewhere.setAnswer(200, R"({"status":"ok","version":"6.6","calls":1})");
+    const qsizetype headsBefore = m_faults.heads().size();
+    const int foreignBefore = m_faults.foreignConnections();
+    const int elsewhereBefore = m_elsewhere.connections();
+
+    ApiClient client(m_faults.url());
+    const auto reply = finished(client.health());
+    QCOMPARE(reply->error(), ApiReply::Error::BadResponse);
+    QCOMPARE(reply->httpStatus(), 302);
+    QCOMPARE(reply->errorString(),
+             u"The server at 127.0.0.1:%1 redirected the console to %2, which it does not "
+             "follow: only the server's own address is trusted."_qs.arg(m_faults.url().port())
+                 .arg(origin));
+    QVERIFY(reply->version().isEmpty());
+    // Nothing went to the other address: not to the other port, not by the other name (every
+    // request named 127.0.0.1), not as TLS.
+    QCOMPARE(m_elsewhere.connections(), elsewhereBefore);
+    QCOMPARE(m_faults.foreignConnections(), foreignBefore);
+    const QList<QByteArray> heads = m_faults.heads().mid(headsBefore);
+    const QByteArray host = "\r\nHost: 127.0.0.1:" + QByteArray::number(m_faults.url().port());
+    QVERIFY(!heads.isEmpty());
+    for (const QByteArray &head : heads) {
+        QVERIFY2(head.startsWith("GET /api/v1/health HTTP/1.1\r\n"), head.constData());
+        QVERIFY2(head.contains(host), head.constData());
+    }
+}
+
+void TestApiClient::redirectLoopIsRefused()
+{
+    m_faults.setAnswerFor("/api/v1/health", 302, {}, "Location: /api/v1/health\r\n");
+    const int requestsBefore = m_faults.requests();
+    ApiClient client(m_faults.url());
+    const auto reply = finished(client.health());
+    QCOMPARE(reply->error(), ApiReply::Error::BadResponse);
+    QCOMPARE(reply->errorString(),
+             u"The server at 127.0.0.1:%1 redirected the console more than 5 times."_qs.arg(
+                 m_faults.url().port()));
+    // The first request and five hops, not Qt's fifty; Qt may repeat a GET whose kept-alive
+    // connection the server had just closed, so up to twice that.
+    const int requests = m_faults.requests() - requestsBefore;
+    QVERIFY2(requests > ApiClient::kMaxRedirects && requests <= 2 * (1 + ApiClient::kMaxRedirects),
+             qPrintable(QString::number(requests)));
+}
+
+void TestApiClient::ifNoneMatchIsSent()
+{
+    m_faults.setAnswer(304, {}, "ETag: \"abc\"\r\n");
+    ApiClient client(m_faults.url());
+    const auto reply = finished(client.fetchCall(u"1694023642.7"_qs, u"\"abc\""_qs));
+    QVERIFY(reply->isNotModified());
+    QCOMPARE(reply->etag(), u"\"abc\""_qs);
+    QVERIFY2(m_faults.lastRequest().contains("\r\nIf-None-Match: \"abc\"\r\n"),
+             m_faults.lastRequest().constData());
+
+    // Without an ETag to give, none is sent.
+    m_faults.setAnswer(404, R"({"error":{"code":"not_found","message":"No such call."}})");
+    const auto plain = finished(client.fetchCall(u"1694023642.7"_qs));
+    QVERIFY(!m_faults.lastRequest().contains("If-None-Match"));
+    QVERIFY(!plain->isNotModified());
+}
+
+void TestApiClient::notModifiedOutsideRevalidationIsBadResponse()
+{
+    // Only a call is ever revalidated; a 304 to anything else is not the API's answer.
+    m_faults.setAnswer(304, {});
+    ApiClient client(m_faults.url());
+    const auto reply = finished(client.health());
+    QCOMPARE(reply->error(), ApiReply::Error::BadResponse);
+    QVERIFY2(reply->errorString().contains(u"HTTP status 304"_qs),
+             qPrintable(reply->errorString()));
+}
+
 void TestApiClient::stallAfterHeadersTimesOut()
 {
     m_faults.setMode(FaultServer::Mode::StallAfterHeaders);
     ApiClient client(m_faults.url());
     client.setTransferTimeoutMs(400);
+    const LoopWatch loop;
     QElapsedTimer timer;
     timer.start();
     const auto reply = finished(client.fetchCall(u"1694023642.7"_qs));
@@ -412,6 +691,9 @@ void TestApiClient::stallAfterHeadersTimesOut()
     // test's own patience.
     QVERIFY2(timer.elapsed() >= 350 && timer.elapsed() < 5000,
              qPrintable(QString::number(timer.elapsed())));
+    // The thread's event loop ran all along: ticks every 10 ms, none held up.
+    QVERIFY2(loop.longestGapMs() < 200, qPrintable(QString::number(loop.longestGapMs())));
+    QVERIFY2(loop.ticks() >= timer.elapsed() / 40, qPrintable(QString::number(loop.ticks())));
 }
 
 void TestApiClient::silentServerTimesOut()
@@ -424,6 +706,115 @@ void TestApiClient::silentServerTimesOut()
     QCOMPARE(reply->httpStatus(), 0);
     QVERIFY2(reply->errorString().contains(u"did not answer within 0.4 seconds"_qs),
              qPrintable(reply->errorString()));
+}
+
+void TestApiClient::unacceptedConnectionTimesOut()
+{
+    FullServer full;
+    if (!full.start())
+        QSKIP("this kernel accepts every loopback connection; no way to leave one hanging");
+
+    ApiClient client(full.url());
+    client.setConnectTimeoutMs(300);
+    client.setTransferTimeoutMs(5000);
+    const LoopWatch loop;
+    QElapsedTimer timer;
+    timer.start();
+    const auto reply = finished(client.health());
+    QCOMPARE(reply->error(), ApiReply::Error::Unreachable);
+    QCOMPARE(reply->httpStatus(), 0);
+    QCOMPARE(reply->errorString(),
+             u"The server at 127.0.0.1:%1 did not accept a connection within 0.3 seconds."_qs.arg(
+                 full.url().port()));
+    // The connect time-out, not the transfer time-out, ended it.
+    QVERIFY2(timer.elapsed() >= 280 && timer.elapsed() < 4000,
+             qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(loop.longestGapMs() < 200, qPrintable(QString::number(loop.longestGapMs())));
+}
+
+void TestApiClient::connectTimeoutEndsOnceConnected()
+{
+    // Connected at once, then silent: the transfer time-out speaks, after its own time.
+    m_faults.setMode(FaultServer::Mode::Silent);
+    ApiClient client(m_faults.url());
+    client.setConnectTimeoutMs(200);
+    client.setTransferTimeoutMs(1000);
+    QElapsedTimer timer;
+    timer.start();
+    const auto reply = finished(client.health());
+    QCOMPARE(reply->error(), ApiReply::Error::Unreachable);
+    QVERIFY2(reply->errorString().contains(u"did not answer within 1 seconds"_qs),
+             qPrintable(reply->errorString()));
+    QVERIFY2(timer.elapsed() >= 900, qPrintable(QString::number(timer.elapsed())));
+}
+
+void TestApiClient::tricklingAnswerMeetsTheDeadline()
+{
+    // A byte every 100 ms never trips the 400 ms transfer time-out; the 1 s deadline ends it.
+    m_faults.setMode(FaultServer::Mode::Trickle);
+    ApiClient client(m_faults.url());
+    client.setTransferTimeoutMs(400);
+    client.setAnswerDeadlineMs(1000);
+    const LoopWatch loop;
+    QElapsedTimer timer;
+    timer.start();
+    const auto reply = finished(client.fetchCall(u"1694023642.7"_qs));
+    QCOMPARE(reply->error(), ApiReply::Error::Unreachable);
+    QCOMPARE(reply->errorString(),
+             u"The server at 127.0.0.1:%1 took longer than 1 seconds to send its answer."_qs.arg(
+                 m_faults.url().port()));
+    // Qt's coarse timers may fire up to 5 % early.
+    QVERIFY2(timer.elapsed() >= 940 && timer.elapsed() < 5000,
+             qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(loop.longestGapMs() < 200, qPrintable(QString::number(loop.longestGapMs())));
+}
+
+void TestApiClient::forceHttp1_data()
+{
+    QTest::addColumn<bool>("force");
+    QTest::addColumn<bool>("http2Allowed");
+
+    QTest::newRow("default") << false << true;
+    QTest::newRow("forced") << true << false;
+}
+
+void TestApiClient::forceHttp1()
+{
+    QFETCH(bool, force);
+    QFETCH(bool, http2Allowed);
+
+    ApiClient client(m_server->url());
+    QCOMPARE(client.forceHttp1(), false);
+    client.setForceHttp1(force);
+    QCOMPARE(client.forceHttp1(), force);
+
+    // What the client handed to Qt, seen from Qt's side.
+    auto *network = client.findChild<QNetworkAccessManager *>();
+    QVERIFY(network);
+    QList<QVariant> allowed;
+    QList<bool> http2Used;
+    connect(network, &QNetworkAccessManager::finished, this, [&](QNetworkReply *reply) {
+        allowed.append(reply->request().attribute(QNetworkRequest::Http2AllowedAttribute));
+        http2Used.append(reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool());
+    });
+
+    const auto reply = finished(client.fetchCall(u"1694023642.7"_qs));
+    QCOMPARE(reply->error(), ApiReply::Error::None);
+    QCOMPARE(allowed, QList<QVariant>({ QVariant(http2Allowed) }));
+    QCOMPARE(http2Used, QList<bool>({ false }));
+}
+
+void TestApiClient::timeoutSecondsSetsAllThree()
+{
+    ApiClient client(m_faults.url());
+    QCOMPARE(client.connectTimeoutMs(), 15000);
+    QCOMPARE(client.transferTimeoutMs(), 15000);
+    QCOMPARE(client.answerDeadlineMs(), 60000);
+
+    client.setTimeoutSeconds(7);
+    QCOMPARE(client.connectTimeoutMs(), 7000);
+    QCOMPARE(client.transferTimeoutMs(), 7000);
+    QCOMPARE(client.answerDeadlineMs(), 28000);
 }
 
 void TestApiClient::refusedPortIsUnreachable()

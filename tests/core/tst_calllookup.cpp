@@ -2,16 +2,24 @@
 
 #include "cache/callcache.h"
 #include "net/apiclient.h"
+#include "settings/consolesettings.h"
 #include "testcalls.h"
 #include "testserver.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <QTimer>
 
 namespace {
 
@@ -21,13 +29,13 @@ using ServerState = CallLookup::ServerState;
 // Everything a CallLookup says, in the order it says it.
 struct Heard
 {
-    enum class Kind { Started, Found, Matches, NotFound, Failed, State };
+    enum class Kind { Started, Found, Confirmed, Matches, NotFound, Failed, State };
 
     Kind kind = Kind::Started;
     QString text; // cleaned text, query, or sentence
     Call call;
     Freshness freshness = Freshness::Live;
-    QDateTime fetchedAt;
+    QDateTime fetchedAt; // callFound's asOf, or callConfirmed's checkedAt
     QList<CallSummary> matches;
     ServerState state = ServerState::Unknown;
 };
@@ -46,6 +54,10 @@ public:
                     heard.call = call;
                     heard.freshness = freshness;
                     heard.fetchedAt = fetchedAt;
+                });
+        connect(lookup, &CallLookup::callConfirmed, this,
+                [this](const QString &crn, const QDateTime &checkedAt) {
+                    add(Kind::Confirmed, crn).fetchedAt = checkedAt;
                 });
         connect(lookup, &CallLookup::matchesFound, this,
                 [this](const QString &query, const QList<CallSummary> &matches) {
@@ -102,6 +114,86 @@ private:
     QList<Heard> m_heard;
 };
 
+// The HTTP status of every call request the client made, as Qt saw the answer; 0 when none.
+class CallStatuses : public QObject
+{
+public:
+    explicit CallStatuses(ApiClient *client)
+    {
+        auto *network = client->findChild<QNetworkAccessManager *>();
+        Q_ASSERT(network);
+        connect(network, &QNetworkAccessManager::finished, this, [this](QNetworkReply *reply) {
+            if (!reply->url().path().startsWith(u"/api/v1/calls/"))
+                return;
+            statuses.append(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt());
+            if (!finishedAt.isValid())
+                finishedAt = QDateTime::currentDateTimeUtc();
+        });
+    }
+
+    QList<int> statuses;
+    QDateTime finishedAt; // of the first
+};
+
+// Answers every request with a status line and headers promising a body, sends one byte of it
+// and then nothing: a server that hangs half-way through its answer.
+class StallingServer : public QObject
+{
+public:
+    StallingServer()
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                socket->setParent(this);
+                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                    socket->readAll();
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: 500\r\n\r\n{");
+                });
+            }
+        });
+    }
+
+    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    QUrl url() const
+    {
+        QUrl url(u"http://127.0.0.1"_qs);
+        url.setPort(m_server.serverPort());
+        return url;
+    }
+
+private:
+    QTcpServer m_server;
+};
+
+// Proves the thread's event loop kept running: ticks every 10 ms and remembers the longest gap.
+class LoopWatch
+{
+public:
+    LoopWatch()
+    {
+        QObject::connect(&m_timer, &QTimer::timeout,
+                         [this] { m_longestGapMs = qMax(m_longestGapMs, m_sinceTick.restart()); });
+        m_sinceTick.start();
+        m_timer.start(10);
+    }
+    qint64 longestGapMs() const { return m_longestGapMs; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_sinceTick;
+    qint64 m_longestGapMs = 0;
+};
+
+// The served call 1694023642.7 while it is still being finalised: its hangup not yet recorded.
+Call unfinishedCall()
+{
+    Call call = TestCalls::servedCall(u"1694023642.7"_qs);
+    call.events.clear();
+    call.summary.outcome = CallOutcome::Unknown;
+    return call;
+}
+
 constexpr int kWaitMs = 15000;
 
 } // namespace
@@ -117,7 +209,13 @@ private Q_SLOTS:
 
     void reportsTheServerStateAtStart();
     void findsACrnPastedWithSpacesAndEnDashes();
-    void repeatSearchAnswersFromCacheFirst();
+    void repeatSearchIsConfirmedWithoutTheCallAgain();
+    void changedCallIsEmittedLiveOnce();
+    void sameCopyWithoutEtagIsConfirmed();
+    void slowCacheDoesNotHoldTheServerBack();
+    void stallingServerFallsBackToTheCacheWithoutBlocking();
+    void clearCacheForgetsEveryCall();
+    void settingsReachTheClientAndTheCache();
     void showsTheCachedCopyWhenTheServerStops();
     void failsWhenTheServerIsGoneAndTheCallIsNotCached();
     void marksACachedCallTheServerDoesNotKnow();
@@ -132,6 +230,9 @@ private Q_SLOTS:
 
 private:
     void waitUntilConnected();
+    // Finds another call and waits for its answer: anything the earlier request could still
+    // say would have arrived by then.
+    void flush();
 
     QTemporaryDir m_dir;
     std::unique_ptr<TestServer> m_server;
@@ -180,6 +281,15 @@ void TestCallLookup::waitUntilConnected()
     m_heard->clear();
 }
 
+void TestCallLookup::flush()
+{
+    const qsizetype before = m_heard->answers().size();
+    m_lookup->open(u"1700000003.1"_qs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_heard->answers().size() > before
+                                 && m_heard->answers().last().call.crn() == u"1700000003.1",
+                             kWaitMs);
+}
+
 void TestCallLookup::reportsTheServerStateAtStart()
 {
     QCOMPARE(m_lookup->serverState(), ServerState::Unknown);
@@ -213,28 +323,248 @@ void TestCallLookup::findsACrnPastedWithSpacesAndEnDashes()
     QVERIFY(found.fetchedAt <= QDateTime::currentDateTimeUtc());
 }
 
-void TestCallLookup::repeatSearchAnswersFromCacheFirst()
+void TestCallLookup::repeatSearchIsConfirmedWithoutTheCallAgain()
 {
     waitUntilConnected();
+    CallStatuses network(m_client.get());
     m_lookup->find(u"1694023642.7"_qs);
     QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
     const Heard first = m_heard->answers().first();
     QCOMPARE(first.freshness, Freshness::Live);
 
-    // By the other leg's id, this time.
+    // By the other leg's id, this time: the cached copy at once, then the server's word that
+    // it is still current (a 304), and no second copy of the call.
     m_heard->clear();
+    const QDateTime before = QDateTime::currentDateTimeUtc();
     m_lookup->find(u"1694023642.8"_qs);
     QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
-    const QList<Heard> answers = m_heard->answers();
+    QList<Heard> answers = m_heard->answers();
     QCOMPARE(answers.at(0).kind, Heard::Kind::Found);
     QCOMPARE(answers.at(0).freshness, Freshness::Cached);
     QCOMPARE(answers.at(0).call, TestCalls::servedCall(u"1694023642.7"_qs));
     // The cached copy is the one fetched by the first search, and says so.
     QCOMPARE(answers.at(0).fetchedAt, first.fetchedAt);
+    QCOMPARE(answers.at(1).kind, Heard::Kind::Confirmed);
+    QCOMPARE(answers.at(1).text, u"1694023642.7"_qs);
+    const QDateTime confirmedAt = answers.at(1).fetchedAt;
+    QVERIFY(confirmedAt >= before.addMSecs(-1) && confirmedAt <= QDateTime::currentDateTimeUtc());
+    QCOMPARE(network.statuses, QList<int>({ 200, 304 }));
+
+    flush();
+    answers = m_heard->answers();
+    QCOMPARE(answers.size(), 3);
+    QCOMPARE(answers.at(2).call.crn(), u"1700000003.1"_qs);
+
+    // The copy's age now counts from the confirmation.
+    m_heard->clear();
+    m_lookup->find(u"1694023642.7"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
+    answers = m_heard->answers();
+    QCOMPARE(answers.at(0).freshness, Freshness::Cached);
+    QCOMPARE(answers.at(0).fetchedAt, confirmedAt);
+    QCOMPARE(answers.at(1).kind, Heard::Kind::Confirmed);
+    QCOMPARE(network.statuses, QList<int>({ 200, 304, 200, 304 }));
+}
+
+void TestCallLookup::changedCallIsEmittedLiveOnce()
+{
+    // A server of its own, whose copy of 1694023642.7 is still being finalised.
+    TestServer server(m_dir.filePath(u"changing-%1.db"_qs.arg(m_run)));
+    QString why;
+    QVERIFY2(server.writeDatabase({ unfinishedCall() }, &why), qPrintable(why));
+    QVERIFY2(server.start(0, &why), qPrintable(why));
+    ApiClient client(server.url());
+    CallLookup lookup(&client, m_cache.get());
+    Recorder heard(&lookup);
+    CallStatuses network(&client);
+
+    lookup.find(u"1694023642.7"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(heard.answers().size(), 1, kWaitMs);
+    QCOMPARE(heard.answers().at(0).freshness, Freshness::Live);
+    QCOMPARE(heard.answers().at(0).call, unfinishedCall());
+
+    // The hangup is recorded: the server's document and its ETag change.
+    QVERIFY2(server.writeDatabase({ TestCalls::servedCall(u"1694023642.7"_qs) }, &why),
+             qPrintable(why));
+    heard.clear();
+    lookup.find(u"1694023642.7"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(heard.answers().size(), 2, kWaitMs);
+    // Another request on the same server, answered after anything this one could still say.
+    lookup.open(u"1694023642.7"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(heard.answers().size(), 4, kWaitMs);
+
+    const QList<Heard> answers = heard.answers();
+    QCOMPARE(answers.at(0).freshness, Freshness::Cached);
+    QCOMPARE(answers.at(0).call, unfinishedCall());
     QCOMPARE(answers.at(1).kind, Heard::Kind::Found);
     QCOMPARE(answers.at(1).freshness, Freshness::Live);
     QCOMPARE(answers.at(1).call, TestCalls::servedCall(u"1694023642.7"_qs));
-    QVERIFY(answers.at(1).fetchedAt >= first.fetchedAt);
+    // The Live copy replaced the cached one, and is what the server confirms next.
+    QCOMPARE(answers.at(2).freshness, Freshness::Cached);
+    QCOMPARE(answers.at(2).call, TestCalls::servedCall(u"1694023642.7"_qs));
+    QCOMPARE(answers.at(2).fetchedAt, answers.at(1).fetchedAt);
+    QCOMPARE(answers.at(3).kind, Heard::Kind::Confirmed);
+    QCOMPARE(network.statuses, QList<int>({ 200, 200, 304 }));
+}
+
+void TestCallLookup::sameCopyWithoutEtagIsConfirmed()
+{
+    // A copy from before ETags (or one the server changed back): no tag to ask with.
+    const Call call = TestCalls::servedCall(u"1700000001.1"_qs);
+    const QDateTime fetchedAt = QDateTime::currentDateTimeUtc().addSecs(-600);
+    bool stored = false;
+    m_cache->store(call, fetchedAt, QString(), this, [&stored](bool ok) { stored = ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(stored, kWaitMs);
+    waitUntilConnected();
+    CallStatuses network(m_client.get());
+
+    m_lookup->find(u"1700000001.2"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
+    flush();
+    const QList<Heard> answers = m_heard->answers();
+    QCOMPARE(answers.size(), 3);
+    QCOMPARE(answers.at(0).freshness, Freshness::Cached);
+    QCOMPARE(answers.at(0).fetchedAt, fetchedAt);
+    // The whole call came back, the same as the cached one: confirmed, not shown again.
+    QCOMPARE(answers.at(1).kind, Heard::Kind::Confirmed);
+    QCOMPARE(answers.at(1).text, call.crn());
+    QVERIFY(answers.at(1).fetchedAt > fetchedAt.addSecs(590));
+
+    // The server's tag was kept: the next time, a 304.
+    m_heard->clear();
+    m_lookup->find(u"1700000001.1"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
+    QCOMPARE(m_heard->answers().at(1).kind, Heard::Kind::Confirmed);
+    QCOMPARE(network.statuses, QList<int>({ 200, 200, 304 }));
+}
+
+void TestCallLookup::slowCacheDoesNotHoldTheServerBack()
+{
+    waitUntilConnected();
+    m_lookup->find(u"1694023642.7"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+
+    // Every cache job now takes 800 ms, on the cache's own thread.
+    m_cache->setWorkerProbe([] { QThread::msleep(800); });
+    m_lookup->setCacheGraceMs(100);
+    CallStatuses network(m_client.get());
+    QDateTime cachedAt;
+    connect(m_lookup.get(), &CallLookup::callFound, this,
+            [&cachedAt](const Call &, Freshness freshness) {
+                if (freshness == Freshness::Cached)
+                    cachedAt = QDateTime::currentDateTimeUtc();
+            });
+    m_heard->clear();
+    m_lookup->find(u"1694023642.7"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 2, kWaitMs);
+    m_cache->setWorkerProbe({});
+
+    // The server answered while the cache was still busy; its answer waited for the cached
+    // copy, and being the same document, confirmed it.
+    QVERIFY(network.finishedAt.isValid() && cachedAt.isValid());
+    QVERIFY2(network.finishedAt < cachedAt,
+             qPrintable(network.finishedAt.toString(Qt::ISODateWithMs) + u" "_qs
+                        + cachedAt.toString(Qt::ISODateWithMs)));
+    QCOMPARE(network.statuses, QList<int>({ 200 }));
+    const QList<Heard> answers = m_heard->answers();
+    QCOMPARE(answers.at(0).freshness, Freshness::Cached);
+    QCOMPARE(answers.at(1).kind, Heard::Kind::Confirmed);
+}
+
+void TestCallLookup::stallingServerFallsBackToTheCacheWithoutBlocking()
+{
+    const Call call = TestCalls::servedCall(TestCalls::kUuidCrn);
+    const QDateTime fetchedAt = QDateTime::currentDateTimeUtc().addSecs(-3600);
+    bool stored = false;
+    m_cache->store(call, fetchedAt, u"\"old\""_qs, this, [&stored](bool ok) { stored = ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(stored, kWaitMs);
+
+    StallingServer stalling;
+    QVERIFY(stalling.listen());
+    ApiClient client(stalling.url());
+    client.setTransferTimeoutMs(500);
+    CallLookup lookup(&client, m_cache.get());
+    Recorder heard(&lookup);
+    const LoopWatch loop;
+    QElapsedTimer timer;
+    timer.start();
+    lookup.find(TestCalls::kUuidCrn);
+
+    QTRY_COMPARE_WITH_TIMEOUT(heard.answers().size(), 1, kWaitMs);
+    const qint64 cachedAfter = timer.elapsed();
+    QTRY_COMPARE_WITH_TIMEOUT(heard.answers().size(), 2, kWaitMs);
+    const qint64 offlineAfter = timer.elapsed();
+
+    const QList<Heard> answers = heard.answers();
+    QCOMPARE(answers.at(0).freshness, Freshness::Cached);
+    QCOMPARE(answers.at(1).kind, Heard::Kind::Found);
+    QCOMPARE(answers.at(1).freshness, Freshness::CachedOffline);
+    QCOMPARE(answers.at(1).call, call);
+    QCOMPARE(answers.at(1).fetchedAt, fetchedAt);
+    // The cached copy did not wait for the server; the server was given up after 0.5 s.
+    QVERIFY2(cachedAfter < 450, qPrintable(QString::number(cachedAfter)));
+    QVERIFY2(offlineAfter >= 450 && offlineAfter < 5000, qPrintable(QString::number(offlineAfter)));
+    QVERIFY2(loop.longestGapMs() < 200, qPrintable(QString::number(loop.longestGapMs())));
+
+    QCOMPARE(lookup.serverState(), ServerState::Unreachable);
+    const QString sentence = heard.states().last().text;
+    QVERIFY2(
+        sentence.startsWith(u"The server at %1 stopped sending its answer for 0.5 seconds."_qs.arg(
+            stalling.url().authority())),
+        qPrintable(sentence));
+}
+
+void TestCallLookup::clearCacheForgetsEveryCall()
+{
+    waitUntilConnected();
+    m_lookup->find(u"1694023642.7"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+
+    QSignalSpy cleared(m_lookup.get(), &CallLookup::cacheCleared);
+    m_lookup->clearCache();
+    QVERIFY(cleared.wait(kWaitMs));
+
+    m_server->kill();
+    m_heard->clear();
+    m_lookup->find(u"1694023642.7"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_heard->answers().size(), 1, kWaitMs);
+    QCOMPARE(m_heard->answers().first().kind, Heard::Kind::Failed);
+    QVERIFY2(m_heard->answers().first().text.endsWith(u"is not in the local cache."_qs),
+             qPrintable(m_heard->answers().first().text));
+}
+
+void TestCallLookup::settingsReachTheClientAndTheCache()
+{
+    // A call last opened two days ago.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto clockMs = std::make_shared<std::atomic<qint64>>(now.addDays(-2).toMSecsSinceEpoch());
+    m_cache->setClock([clockMs] { return QDateTime::fromMSecsSinceEpoch(*clockMs, Qt::UTC); });
+    bool stored = false;
+    m_cache->store(TestCalls::servedCall(u"1700000002.1"_qs), now.addDays(-2), QString(), this,
+                   [&stored](bool ok) { stored = ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(stored, kWaitMs);
+    *clockMs = now.toMSecsSinceEpoch();
+
+    ConsoleSettings settings(m_dir.filePath(u"settings-%1.ini"_qs.arg(m_run)));
+    settings.setNetworkTimeoutSeconds(7);
+    settings.setForceHttp1(true);
+    settings.setCacheMaxAgeDays(1);
+    QSignalSpy evicted(m_cache.get(), &CallCache::callsEvicted);
+    m_lookup->setSettings(&settings);
+
+    QCOMPARE(m_client->connectTimeoutMs(), 7000);
+    QCOMPARE(m_client->transferTimeoutMs(), 7000);
+    QCOMPARE(m_client->answerDeadlineMs(), 28000);
+    QVERIFY(m_client->forceHttp1());
+    QVERIFY(evicted.wait(kWaitMs));
+    QCOMPARE(evicted.first().first().toInt(), 1);
+
+    // Changes apply as they are made.
+    settings.setNetworkTimeoutSeconds(3);
+    settings.setForceHttp1(false);
+    QCOMPARE(m_client->transferTimeoutMs(), 3000);
+    QVERIFY(!m_client->forceHttp1());
+    m_lookup->setSettings(nullptr);
 }
 
 void TestCallLookup::showsTheCachedCopyWhenTheServerStops()
@@ -286,7 +616,7 @@ void TestCallLookup::marksACachedCallTheServerDoesNotKnow()
                                            { u"1600000000.1"_qs, u"1600000000.2"_qs });
     const QDateTime fetchedAt = QDateTime::currentDateTimeUtc().addSecs(-600);
     bool stored = false;
-    m_cache->store(elsewhere, fetchedAt, this, [&stored](bool ok) { stored = ok; });
+    m_cache->store(elsewhere, fetchedAt, QString(), this, [&stored](bool ok) { stored = ok; });
     QTRY_VERIFY_WITH_TIMEOUT(stored, kWaitMs);
     waitUntilConnected();
 

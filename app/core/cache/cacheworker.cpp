@@ -51,23 +51,33 @@ private:
     bool m_active;
 };
 
-qint64 toMs(const QDateTime &time)
-{
-    return time.isValid() ? time.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
-}
-
 QDateTime fromMs(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
 }
 
+constexpr qint64 kMsPerDay = 24 * 60 * 60 * 1000;
+
+// What a cached call costs against the size cap: the UTF-8 bytes of its stored JSON.
+QString sizeExpression()
+{
+    return u"length(CAST(summary AS BLOB)) + length(CAST(document AS BLOB))"_qs;
+}
+
 } // namespace
 
-CacheWorker::CacheWorker() = default;
+CacheWorker::CacheWorker()
+    : m_clock([] { return QDateTime::currentDateTimeUtc(); })
+{ }
 
 CacheWorker::~CacheWorker()
 {
     closeConnection();
+}
+
+qint64 CacheWorker::nowMs() const
+{
+    return m_clock().toMSecsSinceEpoch();
 }
 
 bool CacheWorker::fail(const QString &sentence, const QString &why)
@@ -146,8 +156,10 @@ CacheWorker::OpenResult CacheWorker::openConnection(const QString &filePath)
         return OpenResult::Damaged;
     }
 
-    for (const char *statement :
-         { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON" }) {
+    // auto_vacuum only takes on a new file, and only before WAL writes the file's header: every
+    // commit that drops calls then gives their pages back, so the file shrinks with the cache.
+    for (const char *statement : { "PRAGMA auto_vacuum=FULL", "PRAGMA journal_mode=WAL",
+                                   "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON" }) {
         if (!query.exec(QString::fromLatin1(statement))) {
             fail(tr("The local call cache cannot be prepared."), query.lastError().text());
             return isDamage(query.lastError()) ? OpenResult::Damaged : OpenResult::Failed;
@@ -158,7 +170,10 @@ CacheWorker::OpenResult CacheWorker::openConnection(const QString &filePath)
         fail(tr("The local call cache cannot be read."), query.lastError().text());
         return OpenResult::Failed;
     }
-    if (query.value(0).toInt() > kSchemaVersion)
+    const int version = query.value(0).toInt();
+    // An open read would keep the migration from dropping what it replaces.
+    query.finish();
+    if (version > kSchemaVersion)
         return OpenResult::Newer;
     return migrate() ? OpenResult::Ready : OpenResult::Failed;
 }
@@ -201,40 +216,74 @@ bool CacheWorker::migrate()
     QSqlQuery query(db);
     if (!query.exec(u"PRAGMA user_version"_qs) || !query.next())
         return fail(tr("The local call cache cannot be read."), query.lastError().text());
-    if (query.value(0).toInt() == kSchemaVersion)
+    const int version = query.value(0).toInt();
+    query.finish();
+    if (version == kSchemaVersion)
         return true;
 
-    const QStringList statements = {
-        // fetched_at and last_opened are UTC milliseconds since the epoch.
-        u"CREATE TABLE calls ("
-        "  crn TEXT PRIMARY KEY,"
-        "  start_us INTEGER NOT NULL,"
-        "  summary TEXT NOT NULL,"
-        "  document TEXT NOT NULL,"
-        "  fetched_at INTEGER NOT NULL,"
-        "  last_opened INTEGER NOT NULL"
-        ") STRICT"_qs,
-        u"CREATE INDEX calls_by_last_opened ON calls (last_opened DESC)"_qs,
-        // The normalized CRN and every normalized leg id of each call.
-        u"CREATE TABLE call_keys ("
-        "  key TEXT NOT NULL,"
-        "  kind TEXT NOT NULL CHECK (kind IN ('crn', 'leg')),"
-        "  crn TEXT NOT NULL REFERENCES calls (crn) ON DELETE CASCADE,"
-        "  PRIMARY KEY (key, kind, crn)"
-        ") STRICT, WITHOUT ROWID"_qs,
-        u"CREATE INDEX call_keys_by_crn ON call_keys (crn)"_qs,
-        QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion),
-    };
+    QStringList statements;
+    if (version == 0) {
+        statements = {
+            // Times are UTC milliseconds since the epoch. fetched_at: when this document came
+            // from the server; checked_at: when the server last said it was still current
+            // (fetched_at or later); last_opened: when the supervisor last looked at it.
+            u"CREATE TABLE calls ("
+            "  crn TEXT PRIMARY KEY,"
+            "  start_us INTEGER NOT NULL,"
+            "  summary TEXT NOT NULL,"
+            "  document TEXT NOT NULL,"
+            "  fetched_at INTEGER NOT NULL,"
+            "  last_opened INTEGER NOT NULL,"
+            "  etag TEXT NOT NULL DEFAULT '',"
+            "  bytes INTEGER NOT NULL DEFAULT 0,"
+            "  checked_at INTEGER NOT NULL DEFAULT 0"
+            ") STRICT"_qs,
+            // Covers the size sum and the eviction order without reading the documents.
+            u"CREATE INDEX calls_by_last_opened ON calls (last_opened DESC, bytes)"_qs,
+            // The normalized CRN and every normalized leg id of each call.
+            u"CREATE TABLE call_keys ("
+            "  key TEXT NOT NULL,"
+            "  kind TEXT NOT NULL CHECK (kind IN ('crn', 'leg')),"
+            "  crn TEXT NOT NULL REFERENCES calls (crn) ON DELETE CASCADE,"
+            "  PRIMARY KEY (key, kind, crn)"
+            ") STRICT, WITHOUT ROWID"_qs,
+            u"CREATE INDEX call_keys_by_crn ON call_keys (crn)"_qs,
+        };
+    } else if (version == 1) {
+        // A cache from before revalidation: its copies have no ETag and count as confirmed
+        // when they were fetched.
+        statements = {
+            u"ALTER TABLE calls ADD COLUMN etag TEXT NOT NULL DEFAULT ''"_qs,
+            u"ALTER TABLE calls ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0"_qs,
+            u"ALTER TABLE calls ADD COLUMN checked_at INTEGER NOT NULL DEFAULT 0"_qs,
+            u"UPDATE calls SET checked_at = fetched_at, bytes = "_qs + sizeExpression(),
+            u"DROP INDEX calls_by_last_opened"_qs,
+            u"CREATE INDEX calls_by_last_opened ON calls (last_opened DESC, bytes)"_qs,
+        };
+    } else {
+        return fail(tr("The local call cache cannot be set up."),
+                    u"unknown schema version "_qs + QString::number(version));
+    }
+    statements.append(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion));
 
     Transaction transaction(db);
     if (!transaction.isActive())
         return fail(tr("The local call cache cannot be set up."), db.lastError().text());
-    for (const QString &statement : statements) {
+    for (const QString &statement : std::as_const(statements)) {
         if (!query.exec(statement))
             return fail(tr("The local call cache cannot be set up."), query.lastError().text());
     }
-    return transaction.commit()
-        || fail(tr("The local call cache cannot be set up."), db.lastError().text());
+    if (!transaction.commit())
+        return fail(tr("The local call cache cannot be set up."), db.lastError().text());
+    if (version == 0)
+        return true;
+
+    qCInfo(lcCache) << "cache schema migrated from version" << version << "to" << kSchemaVersion;
+    // A file from before the size cap never gave pages back; rewriting it once turns that on.
+    if (!query.exec(u"PRAGMA auto_vacuum=FULL"_qs) || !query.exec(u"VACUUM"_qs))
+        qCWarning(lcCache).noquote()
+            << "the migrated cache keeps its free pages:" << query.lastError().text();
+    return true;
 }
 
 std::optional<CachedCall> CacheWorker::lookup(const QString &normalizedKey)
@@ -245,7 +294,7 @@ std::optional<CachedCall> CacheWorker::lookup(const QString &normalizedKey)
     // A CRN wins over a leg id of the same spelling, then the copy fetched last.
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery query(db);
-    query.prepare(u"SELECT c.crn, c.document, c.fetched_at, c.last_opened"
+    query.prepare(u"SELECT c.crn, c.document, c.fetched_at, c.etag, c.checked_at"
                   " FROM call_keys k JOIN calls c ON c.crn = k.crn"
                   " WHERE k.key = ?"
                   " ORDER BY k.kind = 'crn' DESC, c.fetched_at DESC LIMIT 1"_qs);
@@ -266,10 +315,13 @@ std::optional<CachedCall> CacheWorker::lookup(const QString &normalizedKey)
         qCWarning(lcCache).noquote() << "cached document of" << crn << "is unreadable:" << why;
         return std::nullopt;
     }
-    const QDateTime fetchedAt = fromMs(query.value(2).toLongLong());
+    CachedCall cached;
+    cached.fetchedAt = fromMs(query.value(2).toLongLong());
+    cached.etag = query.value(3).toString();
+    cached.checkedAt = fromMs(qMax(query.value(4).toLongLong(), query.value(2).toLongLong()));
     query.finish();
 
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = nowMs();
     QSqlQuery touch(db);
     touch.prepare(u"UPDATE calls SET last_opened = ? WHERE crn = ?"_qs);
     touch.addBindValue(now);
@@ -278,10 +330,12 @@ std::optional<CachedCall> CacheWorker::lookup(const QString &normalizedKey)
         qCWarning(lcCache).noquote()
             << "cannot mark" << crn << "as opened:" << touch.lastError().text();
 
-    return CachedCall { std::move(*call), fetchedAt, fromMs(now) };
+    cached.call = std::move(*call);
+    cached.lastOpened = fromMs(now);
+    return cached;
 }
 
-bool CacheWorker::store(const Call &call, const QDateTime &fetchedAt)
+bool CacheWorker::store(const Call &call, const QString &etag, const QDateTime &fetchedAt)
 {
     if (!m_open)
         return false;
@@ -295,18 +349,25 @@ bool CacheWorker::store(const Call &call, const QDateTime &fetchedAt)
         = QJsonDocument(CallJson::toJson(call.summary)).toJson(QJsonDocument::Compact);
     const QByteArray document
         = QJsonDocument(CallJson::toJson(call)).toJson(QJsonDocument::Compact);
+    const qint64 now = nowMs();
+    const qint64 fetchedMs = fetchedAt.isValid() ? fetchedAt.toMSecsSinceEpoch() : now;
     QSqlQuery upsert(db);
-    upsert.prepare(u"INSERT INTO calls (crn, start_us, summary, document, fetched_at, last_opened)"
-                   " VALUES (?, ?, ?, ?, ?, ?)"
+    upsert.prepare(u"INSERT INTO calls (crn, start_us, summary, document, fetched_at, last_opened,"
+                   " etag, bytes, checked_at) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, ''), ?, ?)"
                    " ON CONFLICT (crn) DO UPDATE SET start_us = excluded.start_us,"
                    " summary = excluded.summary, document = excluded.document,"
-                   " fetched_at = excluded.fetched_at, last_opened = excluded.last_opened"_qs);
+                   " fetched_at = excluded.fetched_at, last_opened = excluded.last_opened,"
+                   " etag = excluded.etag, bytes = excluded.bytes,"
+                   " checked_at = excluded.checked_at"_qs);
     upsert.addBindValue(call.crn());
     upsert.addBindValue(call.summary.start.isValid() ? call.summary.start.microseconds() : 0);
     upsert.addBindValue(QString::fromUtf8(summary));
     upsert.addBindValue(QString::fromUtf8(document));
-    upsert.addBindValue(toMs(fetchedAt));
-    upsert.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    upsert.addBindValue(fetchedMs);
+    upsert.addBindValue(now);
+    upsert.addBindValue(etag);
+    upsert.addBindValue(qint64(summary.size() + document.size()));
+    upsert.addBindValue(fetchedMs);
     if (!upsert.exec())
         return fail(tr("The local call cache cannot be written."), upsert.lastError().text());
 
@@ -335,8 +396,116 @@ bool CacheWorker::store(const Call &call, const QDateTime &fetchedAt)
 
     if (!transaction.commit())
         return fail(tr("The local call cache cannot be written."), db.lastError().text());
-    qCDebug(lcCache).noquote() << "stored" << call.crn() << "with" << call.legs.size() << "legs";
+    qCDebug(lcCache).noquote() << "stored" << call.crn() << "with" << call.legs.size() << "legs,"
+                               << summary.size() + document.size() << "bytes";
     return true;
+}
+
+bool CacheWorker::confirm(const QString &crn, const QString &etag, const QDateTime &checkedAt)
+{
+    if (!m_open)
+        return false;
+
+    // An empty etag keeps the one stored: the server confirmed the document, not a new tag.
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(u"UPDATE calls SET checked_at = max(checked_at, ?),"
+                  " etag = CASE WHEN coalesce(?, '') <> '' THEN ? ELSE etag END WHERE crn = ?"_qs);
+    query.addBindValue(checkedAt.isValid() ? checkedAt.toMSecsSinceEpoch() : nowMs());
+    query.addBindValue(etag);
+    query.addBindValue(etag);
+    query.addBindValue(crn);
+    if (!query.exec())
+        return fail(tr("The local call cache cannot be written."), query.lastError().text());
+    return query.numRowsAffected() > 0;
+}
+
+CacheUsage CacheWorker::usage()
+{
+    CacheUsage result;
+    if (!m_open)
+        return result;
+
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (!query.exec(u"SELECT count(*), coalesce(sum(bytes), 0) FROM calls"_qs) || !query.next()) {
+        fail(tr("The local call cache cannot be read."), query.lastError().text());
+        return result;
+    }
+    result.calls = query.value(0).toLongLong();
+    result.bytes = query.value(1).toLongLong();
+    return result;
+}
+
+bool CacheWorker::clear()
+{
+    if (!m_open)
+        return false;
+
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    {
+        Transaction transaction(db);
+        QSqlQuery query(db);
+        if (!transaction.isActive() || !query.exec(u"DELETE FROM call_keys"_qs)
+            || !query.exec(u"DELETE FROM calls"_qs) || !transaction.commit())
+            return fail(tr("The local call cache cannot be cleared."),
+                        query.lastError().text() + db.lastError().text());
+    }
+
+    // The calls are gone either way; rewriting the file and emptying the WAL also takes their
+    // bytes off the disk, which is what a supervisor clearing the cache expects.
+    QSqlQuery query(db);
+    if (!query.exec(u"VACUUM"_qs) || !query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_qs))
+        qCWarning(lcCache).noquote()
+            << "cleared, but the file was not compacted:" << query.lastError().text();
+    qCInfo(lcCache) << "cleared every cached call";
+    return true;
+}
+
+void CacheWorker::setLimits(qint64 maxBytes, int maxAgeDays)
+{
+    m_maxBytes = qMax<qint64>(0, maxBytes);
+    m_maxAgeDays = qMax(0, maxAgeDays);
+}
+
+int CacheWorker::enforceLimits()
+{
+    if (!m_open)
+        return 0;
+
+    int evicted = 0;
+    if (m_maxAgeDays > 0) {
+        evicted += evict(u"DELETE FROM calls WHERE last_opened < ?"_qs,
+                         nowMs() - m_maxAgeDays * kMsPerDay, "not opened within the age limit");
+    }
+
+    if (m_maxBytes > 0) {
+        const CacheUsage before = usage();
+        if (before.bytes > m_maxBytes) {
+            // Newest opened first, each with the bytes of itself and every newer call: the
+            // first one past the cap and everything older goes.
+            evicted += evict(u"DELETE FROM calls WHERE crn IN (SELECT crn FROM (SELECT crn,"
+                             " sum(bytes) OVER (ORDER BY last_opened DESC, crn"
+                             " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running"
+                             " FROM calls) WHERE running > ?)"_qs,
+                             m_maxBytes, "past the size cap");
+        }
+    }
+
+    return evicted;
+}
+
+int CacheWorker::evict(const QString &statement, qint64 bound, const char *reason)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(statement);
+    query.addBindValue(bound);
+    if (!query.exec()) {
+        fail(tr("The local call cache cannot be trimmed to its limits."), query.lastError().text());
+        return 0;
+    }
+    const int evicted = query.numRowsAffected();
+    if (evicted > 0)
+        qCInfo(lcCache) << "evicted" << evicted << "calls" << reason;
+    return evicted;
 }
 
 QList<CachedSummary> CacheWorker::recent(int count)
@@ -347,7 +516,8 @@ QList<CachedSummary> CacheWorker::recent(int count)
 
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
-    query.prepare(u"SELECT summary, fetched_at, last_opened FROM calls"
+    query.prepare(u"SELECT summary, fetched_at, last_opened, max(checked_at, fetched_at)"
+                  " FROM calls"
                   " ORDER BY last_opened DESC, fetched_at DESC LIMIT ?"_qs);
     query.addBindValue(count);
     if (!query.exec()) {
@@ -359,7 +529,8 @@ QList<CachedSummary> CacheWorker::recent(int count)
             QJsonDocument::fromJson(query.value(0).toString().toUtf8()).object());
         if (summary)
             result.append({ *summary, fromMs(query.value(1).toLongLong()),
-                            fromMs(query.value(2).toLongLong()) });
+                            fromMs(query.value(2).toLongLong()),
+                            fromMs(query.value(3).toLongLong()) });
     }
     return result;
 }

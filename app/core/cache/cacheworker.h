@@ -18,7 +18,8 @@ class CacheWorker : public QObject
     Q_OBJECT
 
 public:
-    static constexpr int kSchemaVersion = 1;
+    // 1: calls and their keys. 2: each call's ETag, size and when the server last confirmed it.
+    static constexpr int kSchemaVersion = 2;
 
     CacheWorker();
     ~CacheWorker() override;
@@ -28,8 +29,18 @@ public:
     bool isOpen() const { return m_open; }
 
     std::optional<CachedCall> lookup(const QString &normalizedKey);
-    bool store(const Call &call, const QDateTime &fetchedAt);
+    bool store(const Call &call, const QString &etag, const QDateTime &fetchedAt);
+    // Whether the call with this CRN was in the cache to be marked.
+    bool confirm(const QString &crn, const QString &etag, const QDateTime &checkedAt);
     QList<CachedSummary> recent(int count);
+    CacheUsage usage();
+    bool clear();
+
+    // 0 lifts a limit. Takes effect at the next enforceLimits().
+    void setLimits(qint64 maxBytes, int maxAgeDays);
+    // Drops the calls not opened within the age limit, then the least recently opened ones
+    // until the rest fit the size cap. Returns how many calls were dropped.
+    int enforceLimits();
 
     // The sentence for cacheReset() after open() set a damaged file aside, once.
     QString takeResetSentence() { return std::exchange(m_resetSentence, {}); }
@@ -42,6 +53,7 @@ public:
         if (m_probe)
             m_probe();
     }
+    void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
 
 private:
     enum class OpenResult { Ready, Damaged, Newer, Failed };
@@ -51,10 +63,15 @@ private:
     QString moveAside(const QString &filePath);
     bool migrate();
     bool fail(const QString &sentence, const QString &why);
+    qint64 nowMs() const;
+    int evict(const QString &statement, qint64 bound, const char *reason);
 
     QString m_connectionName;
     QString m_resetSentence;
     QString m_problem;
     std::function<void()> m_probe;
+    std::function<QDateTime()> m_clock;
+    qint64 m_maxBytes = 0;
+    int m_maxAgeDays = 0;
     bool m_open = false;
 };

@@ -29,6 +29,8 @@ CallCache::CallCache(const QString &filePath, QObject *parent)
         const QString reset = worker.takeResetSentence();
         if (!reset.isEmpty())
             answer(false, nullptr, [this, reset] { Q_EMIT cacheReset(reset); });
+        worker.setLimits(kDefaultMaxBytes, kDefaultMaxAgeDays);
+        reportEvicted(worker.enforceLimits());
         report(worker.takeProblem());
     });
 }
@@ -79,6 +81,12 @@ void CallCache::report(const QString &problem)
         answer(false, nullptr, [this, problem] { Q_EMIT errorOccurred(problem); });
 }
 
+void CallCache::reportEvicted(int count)
+{
+    if (count > 0)
+        answer(false, nullptr, [this, count] { Q_EMIT callsEvicted(count); });
+}
+
 void CallCache::lookup(const QString &text, QObject *context, LookupCallback done)
 {
     const QString key = CrnText::normalized(text);
@@ -91,18 +99,70 @@ void CallCache::lookup(const QString &text, QObject *context, LookupCallback don
     });
 }
 
-void CallCache::store(const Call &call, const QDateTime &fetchedAt, QObject *context,
-                      StoreCallback done)
+void CallCache::store(const Call &call, const QDateTime &fetchedAt, const QString &etag,
+                      QObject *context, StoreCallback done)
 {
-    post([this, call, fetchedAt, context = QPointer<QObject>(context),
+    post([this, call, fetchedAt, etag, context = QPointer<QObject>(context),
           hasContext = context != nullptr, done = std::move(done)](CacheWorker &worker) {
-        const bool stored = worker.store(call, fetchedAt);
+        const bool stored = worker.store(call, etag, fetchedAt);
+        // A new copy may push the cache past its cap; the least recently opened calls make room.
+        const int evicted = stored ? worker.enforceLimits() : 0;
         report(worker.takeProblem());
         // callStored is this object's own news, whoever asked.
         if (stored)
             answer(false, nullptr, [this, summary = call.summary] { Q_EMIT callStored(summary); });
+        reportEvicted(evicted);
         if (done)
             answer(hasContext, context, [done, stored] { done(stored); });
+    });
+}
+
+void CallCache::confirm(const QString &crn, const QString &etag, const QDateTime &checkedAt,
+                        QObject *context, StoreCallback done)
+{
+    post([this, crn, etag, checkedAt, context = QPointer<QObject>(context),
+          hasContext = context != nullptr, done = std::move(done)](CacheWorker &worker) {
+        const bool confirmed = worker.confirm(crn, etag, checkedAt);
+        report(worker.takeProblem());
+        if (done)
+            answer(hasContext, context, [done, confirmed] { done(confirmed); });
+    });
+}
+
+void CallCache::usage(QObject *context, UsageCallback done)
+{
+    post([this, context = QPointer<QObject>(context), hasContext = context != nullptr,
+          done = std::move(done)](CacheWorker &worker) {
+        const CacheUsage usage = worker.usage();
+        report(worker.takeProblem());
+        if (done)
+            answer(hasContext, context, [done, usage] { done(usage); });
+    });
+}
+
+void CallCache::setLimits(qint64 maxBytes, int maxAgeDays, QObject *context, LimitsCallback done)
+{
+    post([this, maxBytes, maxAgeDays, context = QPointer<QObject>(context),
+          hasContext = context != nullptr, done = std::move(done)](CacheWorker &worker) {
+        worker.setLimits(maxBytes, maxAgeDays);
+        const int evicted = worker.enforceLimits();
+        report(worker.takeProblem());
+        reportEvicted(evicted);
+        if (done)
+            answer(hasContext, context, [done, evicted] { done(evicted); });
+    });
+}
+
+void CallCache::clear(QObject *context, StoreCallback done)
+{
+    post([this, context = QPointer<QObject>(context), hasContext = context != nullptr,
+          done = std::move(done)](CacheWorker &worker) {
+        const bool cleared = worker.clear();
+        report(worker.takeProblem());
+        if (cleared)
+            answer(false, nullptr, [this] { Q_EMIT this->cleared(); });
+        if (done)
+            answer(hasContext, context, [done, cleared] { done(cleared); });
     });
 }
 
@@ -122,5 +182,12 @@ void CallCache::setWorkerProbe(std::function<void()> probe)
     // Handed over through the worker's queue so only the worker thread ever reads or writes it.
     QMetaObject::invokeMethod(
         m_worker, [worker = m_worker, probe = std::move(probe)] { worker->setProbe(probe); },
+        Qt::QueuedConnection);
+}
+
+void CallCache::setClock(std::function<QDateTime()> clock)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, clock = std::move(clock)] { worker->setClock(clock); },
         Qt::QueuedConnection);
 }

@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "model/crntext.h"
 #include "net/apiclient.h"
+#include "settings/consolesettings.h"
 
 #include <QPointer>
 #include <QTimer>
@@ -13,6 +14,13 @@
 #include <optional>
 
 namespace {
+
+// A cache nobody configured keeps to the same limits as the settings' defaults.
+static_assert(qint64(ConsoleSettings::kDefaultCacheMaxMegabytes) * 1024 * 1024
+              == CallCache::kDefaultMaxBytes);
+static_assert(ConsoleSettings::kDefaultCacheMaxAgeDays == CallCache::kDefaultMaxAgeDays);
+static_assert(ConsoleSettings::kDefaultTimeoutSeconds * 1000
+              == ApiClient::kDefaultTransferTimeoutMs);
 
 // How many calls a search may offer the supervisor to choose from.
 constexpr int kMatchLimit = 50;
@@ -25,6 +33,7 @@ struct LookupRequest
     bool allowSearch; // find(): on 404, search; open(): a CRN from a list, 404 is the answer
     bool cacheAnswered = false;
     std::optional<CachedCall> cached;
+    bool fetchStarted = false;
     bool ended = false;
     // A server outcome that arrived before the cache answered; the cache always speaks first.
     std::function<void()> pendingServerOutcome;
@@ -52,6 +61,8 @@ public:
     void onCacheAnswer(const RequestPtr &request, const std::optional<CachedCall> &found);
     void afterCache(const RequestPtr &request, std::function<void()> outcome);
     void fetch(const RequestPtr &request, const QString &crn, bool allowSearch);
+    void serverCopy(const RequestPtr &request, const Call &call, const QString &etag);
+    void confirmed(const RequestPtr &request, const QString &etag);
     void search(const RequestPtr &request);
     void notFound(const RequestPtr &request);
     void unreachable(const RequestPtr &request);
@@ -62,6 +73,7 @@ public:
     void noteAnswer(ApiReply::Error error, const QString &sentence);
     void setState(ServerState newState, const QString &sentence);
     QString unreachableSentence(const QString &why) const;
+    void applySettings();
 
     CallLookup *q;
     QPointer<ApiClient> client;
@@ -70,6 +82,8 @@ public:
     ServerState state = ServerState::Unknown;
     QTimer retryTimer;
     QPointer<HealthReply> health;
+    int cacheGraceMs = kDefaultCacheGraceMs;
+    QPointer<ConsoleSettings> settings;
 };
 
 CallLookup::CallLookup(ApiClient *client, CallCache *cache, QObject *parent)
@@ -82,6 +96,7 @@ CallLookup::CallLookup(ApiClient *client, CallCache *cache, QObject *parent)
     if (cache) {
         connect(cache, &CallCache::cacheReset, this, &CallLookup::cacheProblem);
         connect(cache, &CallCache::errorOccurred, this, &CallLookup::cacheProblem);
+        connect(cache, &CallCache::cleared, this, &CallLookup::cacheCleared);
         // Its pending answers die with it; the request goes on with the server alone.
         connect(cache, &QObject::destroyed, this, [this] {
             const RequestPtr request = d->current; // onCacheAnswer may end and reset it
@@ -114,6 +129,54 @@ int CallLookup::retryIntervalMs() const
 void CallLookup::setRetryIntervalMs(int milliseconds)
 {
     d->retryTimer.setInterval(milliseconds);
+}
+
+int CallLookup::cacheGraceMs() const
+{
+    return d->cacheGraceMs;
+}
+
+void CallLookup::setCacheGraceMs(int milliseconds)
+{
+    d->cacheGraceMs = milliseconds;
+}
+
+void CallLookup::setCacheLimits(int maxMegabytes, int maxAgeDays)
+{
+    if (d->cache)
+        d->cache->setLimits(qint64(maxMegabytes) * 1024 * 1024, maxAgeDays);
+}
+
+void CallLookup::setSettings(ConsoleSettings *settings)
+{
+    if (d->settings)
+        d->settings->disconnect(this);
+    d->settings = settings;
+    if (!settings)
+        return;
+    connect(settings, &ConsoleSettings::cacheLimitsChanged, this, [this] { d->applySettings(); });
+    connect(settings, &ConsoleSettings::networkChanged, this, [this] { d->applySettings(); });
+    d->applySettings();
+}
+
+void CallLookup::Private::applySettings()
+{
+    if (!settings)
+        return;
+    if (client) {
+        client->setTimeoutSeconds(settings->networkTimeoutSeconds());
+        client->setForceHttp1(settings->forceHttp1());
+    }
+    if (cache)
+        cache->setLimits(settings->cacheMaxBytes(), settings->cacheMaxAgeDays());
+}
+
+void CallLookup::clearCache()
+{
+    if (d->cache)
+        d->cache->clear();
+    else
+        Q_EMIT cacheProblem(tr("The console has no local call cache to clear."));
 }
 
 void CallLookup::find(const QString &text)
@@ -164,15 +227,22 @@ void CallLookup::Private::start(const QString &text, bool allowSearch)
     request->allowSearch = allowSearch;
     current = request;
 
-    // Both at once: the cache answers in milliseconds, the server may take seconds.
+    // The cache first, so that the server can be asked with the cached copy's ETag; the cache
+    // answers in milliseconds, and a slow one is not waited for.
     if (cache) {
         cache->lookup(cleaned, q, [this, request](const std::optional<CachedCall> &found) {
             onCacheAnswer(request, found);
         });
+        QTimer::singleShot(cacheGraceMs, q, [this, request] {
+            if (isCurrent(request) && !request->fetchStarted) {
+                qCDebug(lcCache) << "the cache is slow to answer; asking the server meanwhile";
+                fetch(request, request->query, request->allowSearch);
+            }
+        });
     } else {
         request->cacheAnswered = true;
+        fetch(request, cleaned, allowSearch);
     }
-    fetch(request, cleaned, allowSearch);
 }
 
 void CallLookup::Private::onCacheAnswer(const RequestPtr &request,
@@ -184,9 +254,14 @@ void CallLookup::Private::onCacheAnswer(const RequestPtr &request,
     request->cacheAnswered = true;
     request->cached = found;
     if (found)
-        Q_EMIT q->callFound(found->call, Freshness::Cached, found->fetchedAt);
+        Q_EMIT q->callFound(found->call, Freshness::Cached, found->checkedAt);
+    // A slot may have started another request.
+    if (!isCurrent(request))
+        return;
 
-    if (request->pendingServerOutcome)
+    if (!request->fetchStarted)
+        fetch(request, request->query, request->allowSearch);
+    else if (request->pendingServerOutcome)
         std::exchange(request->pendingServerOutcome, {})();
 }
 
@@ -201,7 +276,12 @@ void CallLookup::Private::afterCache(const RequestPtr &request, std::function<vo
 
 void CallLookup::Private::fetch(const RequestPtr &request, const QString &crn, bool allowSearch)
 {
-    CallReply *reply = client->fetchCall(crn);
+    // Revalidate only the copy this text found; the server compares the ETag with the document
+    // the same text finds there.
+    const bool revalidate = request->cached && !request->cached->etag.isEmpty()
+        && (crn == request->query || crn == request->cached->call.crn());
+    CallReply *reply = client->fetchCall(crn, revalidate ? request->cached->etag : QString());
+    request->fetchStarted = true;
     request->reply = reply;
     QObject::connect(reply, &ApiReply::finished, q, [this, request, reply, allowSearch] {
         if (!isCurrent(request))
@@ -210,33 +290,72 @@ void CallLookup::Private::fetch(const RequestPtr &request, const QString &crn, b
         const QString sentence = reply->errorString();
         noteAnswer(error, sentence);
 
-        afterCache(request, [this, request, error, sentence, allowSearch, call = reply->call()] {
-            if (!isCurrent(request))
-                return;
-            switch (error) {
-            case ApiReply::Error::None: {
-                const QDateTime now = QDateTime::currentDateTimeUtc();
-                if (cache)
-                    cache->store(call, now);
-                end(request);
-                Q_EMIT q->callFound(call, Freshness::Live, now);
-                break;
-            }
-            case ApiReply::Error::NotFound:
-                if (allowSearch)
-                    search(request);
-                else
-                    notFound(request);
-                break;
-            case ApiReply::Error::Unreachable:
-                unreachable(request);
-                break;
-            default:
-                problem(request, sentence);
-                break;
-            }
-        });
+        afterCache(request,
+                   [this, request, error, sentence, allowSearch, call = reply->call(),
+                    etag = reply->etag(), notModified = reply->isNotModified()] {
+                       if (!isCurrent(request))
+                           return;
+                       switch (error) {
+                       case ApiReply::Error::None:
+                           if (notModified)
+                               confirmed(request, etag);
+                           else
+                               serverCopy(request, call, etag);
+                           break;
+                       case ApiReply::Error::NotFound:
+                           if (allowSearch)
+                               search(request);
+                           else
+                               notFound(request);
+                           break;
+                       case ApiReply::Error::Unreachable:
+                           unreachable(request);
+                           break;
+                       default:
+                           problem(request, sentence);
+                           break;
+                       }
+                   });
     });
+}
+
+void CallLookup::Private::serverCopy(const RequestPtr &request, const Call &call,
+                                     const QString &etag)
+{
+    // The same document again (asked without the ETag, or a copy from before ETags) confirms
+    // the cached copy as a 304 would.
+    if (request->cached
+        && ((!etag.isEmpty() && etag == request->cached->etag) || call == request->cached->call)) {
+        confirmed(request, etag);
+        return;
+    }
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (cache)
+        cache->store(call, now, etag);
+    end(request);
+    Q_EMIT q->callFound(call, Freshness::Live, now);
+}
+
+void CallLookup::Private::confirmed(const RequestPtr &request, const QString &etag)
+{
+    // A 304 is only asked for with a cached copy's ETag.
+    if (!request->cached) {
+        qCWarning(lcNet) << "the server answered 304 to a request without a cached copy";
+        problem(request,
+                CallLookup::tr("The server at %1 answered that the call has not changed, but "
+                               "the console holds no copy of it.")
+                    .arg(client->serverName()));
+        return;
+    }
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QString crn = request->cached->call.crn();
+    if (cache)
+        cache->confirm(crn, etag, now);
+    end(request);
+    qCDebug(lcCache) << "the server confirmed the cached copy";
+    Q_EMIT q->callConfirmed(crn, now);
 }
 
 void CallLookup::Private::search(const RequestPtr &request)
@@ -283,7 +402,7 @@ void CallLookup::Private::notFound(const RequestPtr &request)
     if (request->cached) {
         qCInfo(lcNet) << "the server does not know a call the cache has";
         Q_EMIT q->callFound(request->cached->call, Freshness::CachedNotOnServer,
-                            request->cached->fetchedAt);
+                            request->cached->checkedAt);
         return;
     }
     Q_EMIT q->notFound(request->query);
@@ -294,7 +413,7 @@ void CallLookup::Private::unreachable(const RequestPtr &request)
     end(request);
     if (request->cached) {
         Q_EMIT q->callFound(request->cached->call, Freshness::CachedOffline,
-                            request->cached->fetchedAt);
+                            request->cached->checkedAt);
         return;
     }
     Q_EMIT q->failed(
@@ -311,7 +430,7 @@ void CallLookup::Private::problem(const RequestPtr &request, const QString &sent
     if (request->cached) {
         qCWarning(lcNet).noquote() << "showing the cached copy:" << sentence;
         Q_EMIT q->callFound(request->cached->call, Freshness::CachedOffline,
-                            request->cached->fetchedAt);
+                            request->cached->checkedAt);
         return;
     }
     Q_EMIT q->failed(request->query, sentence);

@@ -10,15 +10,19 @@
 
 class ApiClient;
 class CallCache;
+class ConsoleSettings;
 
 // Finds calls for the console: what the supervisor typed is cleaned (CrnText), the local cache
-// answers at once when it knows the call, and the server is asked in the background. When the
-// server cannot be reached, a cached call is still shown, marked as offline with its age.
+// answers at once when it knows the call, and the server is asked in the background whether
+// that copy is still current (If-None-Match with the copy's ETag). When the server cannot be
+// reached, a cached call is still shown, marked as offline with its age.
 //
 // Lives on the UI thread and never blocks it: the cache works on its own thread and the network
-// is asynchronous. Every request ends in exactly one of callFound, matchesFound, notFound or
-// failed; callFound may come a second time for the same request when the server's copy arrives
-// after the cached one. Requests superseded by a newer find() or open() are dropped silently.
+// is asynchronous. Every request ends in exactly one of callFound, callConfirmed, matchesFound,
+// notFound or failed. A cached copy comes first as callFound(Cached); then either the server
+// confirms it (callConfirmed: the call is not emitted again), or sends a different copy
+// (callFound(Live), which replaces the cached one), or the copy is marked CachedOffline or
+// CachedNotOnServer. Requests superseded by a newer find() or open() are dropped silently.
 class CallLookup : public QObject
 {
     Q_OBJECT
@@ -26,7 +30,7 @@ class CallLookup : public QObject
 public:
     enum class Freshness {
         Live, // just received from the server
-        Cached, // from the cache, the server is being asked for a newer copy
+        Cached, // from the cache; the server is being asked whether it is still current
         CachedOffline, // from the cache, the server could not be reached
         CachedNotOnServer, // from the cache; the server answered and does not know this call
     };
@@ -46,6 +50,20 @@ public:
     int retryIntervalMs() const;
     void setRetryIntervalMs(int milliseconds);
 
+    // The server is asked once the cache has answered, so that it can be asked with the cached
+    // copy's ETag; a cache slower than this does not hold the server back (the server's
+    // answer is then compared with the cached copy instead).
+    static constexpr int kDefaultCacheGraceMs = 250;
+    int cacheGraceMs() const;
+    void setCacheGraceMs(int milliseconds);
+
+    // The cache's size cap (megabytes of 1024 × 1024 bytes) and age limit (days since a call
+    // was last opened); enforced at once on the cache's thread.
+    void setCacheLimits(int maxMegabytes, int maxAgeDays);
+    // Applies the settings to the client (time-outs, HTTP/1.1) and the cache (limits) now and
+    // whenever they change. settings must outlive this object or be destroyed first.
+    void setSettings(ConsoleSettings *settings);
+
 public Q_SLOTS:
     // Text as pasted: a CRN, a leg id, a number, an agent or a queue name.
     void find(const QString &text);
@@ -53,10 +71,16 @@ public Q_SLOTS:
     void open(const QString &crn);
     // Asks /health; the answer arrives as serverStateChanged.
     void checkServer();
+    // Drops every cached call; cacheCleared() follows, or cacheProblem() with a sentence.
+    void clearCache();
 
 Q_SIGNALS:
-    // fetchedAt is when this copy left the server (now, for Live).
-    void callFound(const Call &call, CallLookup::Freshness freshness, const QDateTime &fetchedAt);
+    // asOf (UTC) is when the server last vouched for this copy: now for Live; for a cached
+    // copy, when it was fetched or last confirmed. The age to show counts from it.
+    void callFound(const Call &call, CallLookup::Freshness freshness, const QDateTime &asOf);
+    // The server says the cached copy of crn shown by the last callFound(Cached) is still
+    // current, as of checkedAt (UTC, now). The call is not emitted again: only its age changes.
+    void callConfirmed(const QString &crn, const QDateTime &checkedAt);
     void matchesFound(const QString &query, const QList<CallSummary> &matches);
     void notFound(const QString &query);
     // A sentence for the supervisor: no codes, says what to do next where there is something.
@@ -67,6 +91,8 @@ Q_SIGNALS:
     // The local cache was damaged and replaced, or cannot be used: a sentence for the
     // supervisor (CallCache::cacheReset and errorOccurred, passed on).
     void cacheProblem(const QString &sentence);
+    // clearCache() emptied the cache.
+    void cacheCleared();
 
 private:
     class Private;

@@ -9,6 +9,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QTimer>
 #include <QUrlQuery>
 
 namespace {
@@ -78,14 +79,14 @@ ApiClient::ApiClient(const QUrl &baseUrl, QObject *parent)
     , m_network(new QNetworkAccessManager(this))
     , m_baseUrl(baseUrl)
 {
-    // The server answers the same origin only; a redirect elsewhere is refused as BadResponse.
+    // The server answers from its own origin; a redirect elsewhere is refused as BadResponse.
     m_network->setRedirectPolicy(QNetworkRequest::SameOriginRedirectPolicy);
 }
 
 ApiClient::~ApiClient()
 {
     // Aborting emits finished() synchronously; nobody may hear it from a half-destroyed client.
-    const QSet<QNetworkReply *> outstanding = std::exchange(m_outstanding, {});
+    const QList<QNetworkReply *> outstanding = std::exchange(m_outstanding, {}).keys();
     for (QNetworkReply *network : outstanding) {
         network->disconnect(this);
         network->abort();
@@ -109,9 +110,32 @@ QString ApiClient::serverName() const
     return (host.contains(u':') ? u'[' + host + u']' : host) + u':' + QString::number(port);
 }
 
+void ApiClient::setConnectTimeoutMs(int milliseconds)
+{
+    m_connectTimeoutMs = milliseconds;
+}
+
 void ApiClient::setTransferTimeoutMs(int milliseconds)
 {
     m_transferTimeoutMs = milliseconds;
+}
+
+void ApiClient::setAnswerDeadlineMs(int milliseconds)
+{
+    m_answerDeadlineMs = milliseconds;
+}
+
+void ApiClient::setTimeoutSeconds(int seconds)
+{
+    const int milliseconds = qMax(1, seconds) * 1000;
+    m_connectTimeoutMs = milliseconds;
+    m_transferTimeoutMs = milliseconds;
+    m_answerDeadlineMs = 4 * milliseconds;
+}
+
+void ApiClient::setForceHttp1(bool force)
+{
+    m_forceHttp1 = force;
 }
 
 HealthReply *ApiClient::health()
@@ -121,12 +145,12 @@ HealthReply *ApiClient::health()
     return reply;
 }
 
-CallReply *ApiClient::fetchCall(const QString &crnOrLeg)
+CallReply *ApiClient::fetchCall(const QString &crnOrLeg, const QString &ifNoneMatch)
 {
     // A leg id can be a channel name with a '/', so every reserved character is encoded.
     const QString segment = QString::fromLatin1(QUrl::toPercentEncoding(crnOrLeg));
     auto *reply = new CallReply(crnOrLeg, endpoint(u"/api/v1/calls/"_qs + segment), this);
-    start(reply);
+    start(reply, ifNoneMatch.toLatin1());
     return reply;
 }
 
@@ -170,29 +194,120 @@ QNetworkRequest ApiClient::request(const QUrl &url) const
 {
     QNetworkRequest request(url);
     request.setTransferTimeout(m_transferTimeoutMs);
+    request.setMaximumRedirectsAllowed(kMaxRedirects);
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, !m_forceHttp1);
     request.setRawHeader("Accept", "application/json");
     request.setHeader(QNetworkRequest::UserAgentHeader, userAgent());
     return request;
 }
 
-void ApiClient::start(ApiReply *reply)
+void ApiClient::start(ApiReply *reply, const QByteArray &ifNoneMatch)
 {
-    QNetworkReply *network = m_network->get(request(reply->url()));
-    m_outstanding.insert(network);
-    qCDebug(lcNet).noquote() << "GET" << loggablePath(reply->url());
+    QNetworkRequest request = this->request(reply->url());
+    if (!ifNoneMatch.isEmpty())
+        request.setRawHeader("If-None-Match", ifNoneMatch);
+    QNetworkReply *network = m_network->get(request);
+    m_outstanding.insert(network, Abandoned::No);
+    qCDebug(lcNet).noquote() << "GET" << loggablePath(reply->url())
+                             << (ifNoneMatch.isEmpty() ? "" : "(revalidating)");
+    watch(network);
 
     // Deleting an unfinished ApiReply abandons its request.
     connect(reply, &QObject::destroyed, network, &QNetworkReply::abort);
     connect(network, &QNetworkReply::finished, this,
             [this, network, guard = QPointer<ApiReply>(reply)] {
                 network->deleteLater();
-                m_outstanding.remove(network);
+                const Abandoned why = m_outstanding.take(network);
                 if (guard)
-                    handleFinished(network, guard);
+                    handleFinished(network, guard, why);
             });
 }
 
-void ApiClient::handleFinished(QNetworkReply *network, ApiReply *reply)
+// Qt's transfer time-out covers a stalled answer; these two cover what it does not: a
+// connection that is never accepted, and an answer that trickles in for ever.
+void ApiClient::watch(QNetworkReply *network)
+{
+    auto *connectTimer = new QTimer(network);
+    connectTimer->setSingleShot(true);
+    connect(connectTimer, &QTimer::timeout, this,
+            [this, network] { abandon(network, Abandoned::ConnectTimeout); });
+    // Sent means connected; anything received means so too (a reused connection may skip it).
+    connect(network, &QNetworkReply::requestSent, connectTimer, &QTimer::stop);
+    connect(network, &QNetworkReply::metaDataChanged, connectTimer, &QTimer::stop);
+    connectTimer->start(m_connectTimeoutMs);
+
+    auto *deadline = new QTimer(network);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, this,
+            [this, network] { abandon(network, Abandoned::Deadline); });
+    deadline->start(m_answerDeadlineMs);
+}
+
+void ApiClient::abandon(QNetworkReply *network, Abandoned why)
+{
+    const auto found = m_outstanding.find(network);
+    if (found == m_outstanding.end() || network->isFinished())
+        return;
+    *found = why;
+    network->abort();
+}
+
+QString ApiClient::transportSentence(QNetworkReply *network, int status, Abandoned why,
+                                     ApiReply::Error *error) const
+{
+    const QString server = serverName();
+    *error = ApiReply::Error::Unreachable;
+    if (why == Abandoned::ConnectTimeout)
+        return tr("The server at %1 did not accept a connection within %2 seconds.")
+            .arg(server, seconds(m_connectTimeoutMs));
+    if (why == Abandoned::Deadline)
+        return tr("The server at %1 took longer than %2 seconds to send its answer.")
+            .arg(server, seconds(m_answerDeadlineMs));
+
+    switch (network->error()) {
+    case QNetworkReply::ConnectionRefusedError:
+        return tr("The server at %1 refused the connection.").arg(server);
+    case QNetworkReply::HostNotFoundError:
+        return tr("The server name %1 cannot be found.").arg(m_baseUrl.host());
+    case QNetworkReply::RemoteHostClosedError:
+        return tr("The server at %1 closed the connection without answering.").arg(server);
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::OperationCanceledError:
+        // Qt 6.4 reports the transfer timeout as a cancel; the client cancels nothing else.
+        return status > 0 ? tr("The server at %1 stopped sending its answer for %2 seconds.")
+                                .arg(server, seconds(m_transferTimeoutMs))
+                          : tr("The server at %1 did not answer within %2 seconds.")
+                                .arg(server, seconds(m_transferTimeoutMs));
+    case QNetworkReply::TooManyRedirectsError:
+        *error = ApiReply::Error::BadResponse;
+        return tr("The server at %1 redirected the console more than %2 times.")
+            .arg(server)
+            .arg(kMaxRedirects);
+    case QNetworkReply::InsecureRedirectError: {
+        *error = ApiReply::Error::BadResponse;
+        // Only the origin is named: the rest of the address may hold what was searched for.
+        const QUrl target = network->url().resolved(
+            QUrl::fromEncoded(network->rawHeader("Location"), QUrl::StrictMode));
+        const QString origin = target.isValid() && !target.host().isEmpty()
+            ? target
+                  .adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment
+                            | QUrl::RemoveUserInfo)
+                  .toString()
+            : tr("another address");
+        return tr("The server at %1 redirected the console to %2, which it does not follow: "
+                  "only the server's own address is trusted.")
+            .arg(server, origin);
+    }
+    case QNetworkReply::ProtocolFailure:
+    case QNetworkReply::ProtocolUnknownError:
+        *error = ApiReply::Error::BadResponse;
+        return tr("The server at %1 did not answer in HTTP.").arg(server);
+    default:
+        return tr("The server at %1 cannot be reached: %2").arg(server, network->errorString());
+    }
+}
+
+void ApiClient::handleFinished(QNetworkReply *network, ApiReply *reply, Abandoned why)
 {
     reply->disconnect(network);
 
@@ -202,45 +317,24 @@ void ApiClient::handleFinished(QNetworkReply *network, ApiReply *reply)
     const QString server = serverName();
     const QString path = loggablePath(reply->url());
 
-    if (isTransportError(networkError)) {
-        QString sentence;
+    if (why != Abandoned::No || isTransportError(networkError)) {
         ApiReply::Error error = ApiReply::Error::Unreachable;
-        switch (networkError) {
-        case QNetworkReply::ConnectionRefusedError:
-            sentence = tr("The server at %1 refused the connection.").arg(server);
-            break;
-        case QNetworkReply::HostNotFoundError:
-            sentence = tr("The server name %1 cannot be found.").arg(m_baseUrl.host());
-            break;
-        case QNetworkReply::RemoteHostClosedError:
-            sentence = tr("The server at %1 closed the connection without answering.").arg(server);
-            break;
-        case QNetworkReply::TimeoutError:
-        case QNetworkReply::OperationCanceledError:
-            // Qt 6.4 reports the transfer timeout as a cancel; the client cancels nothing else.
-            sentence = status > 0
-                ? tr("The server at %1 stopped sending its answer for %2 seconds.")
-                      .arg(server, seconds(m_transferTimeoutMs))
-                : tr("The server at %1 did not answer within %2 seconds.")
-                      .arg(server, seconds(m_transferTimeoutMs));
-            break;
-        case QNetworkReply::TooManyRedirectsError:
-        case QNetworkReply::InsecureRedirectError:
-            error = ApiReply::Error::BadResponse;
-            sentence = tr("The server at %1 redirected the console somewhere else.").arg(server);
-            break;
-        case QNetworkReply::ProtocolFailure:
-        case QNetworkReply::ProtocolUnknownError:
-            error = ApiReply::Error::BadResponse;
-            sentence = tr("The server at %1 did not answer in HTTP.").arg(server);
-            break;
-        default:
-            sentence
-                = tr("The server at %1 cannot be reached: %2").arg(server, network->errorString());
-            break;
-        }
-        qCInfo(lcNet).noquote() << "GET" << path << "failed:" << networkError;
+        const QString sentence = transportSentence(network, status, why, &error);
+        qCInfo(lcNet).noquote() << "GET" << path << "failed:" << networkError
+                                << (why == Abandoned::ConnectTimeout ? "(connect time-out)"
+                                        : why == Abandoned::Deadline ? "(answer deadline)"
+                                                                     : "");
         reply->finish(error, sentence);
+        return;
+    }
+
+    auto *callReply = qobject_cast<CallReply *>(reply);
+    if (status == 304 && callReply) {
+        // Only asked with If-None-Match: the copy the caller holds is still the server's.
+        callReply->m_notModified = true;
+        callReply->m_etag = QString::fromLatin1(network->rawHeader("ETag"));
+        qCDebug(lcNet).noquote() << "GET" << path << "304";
+        reply->finish(ApiReply::Error::None, QString());
         return;
     }
 
@@ -266,7 +360,7 @@ void ApiClient::handleFinished(QNetworkReply *network, ApiReply *reply)
                               .arg(server, problem));
             return;
         }
-        if (auto *callReply = qobject_cast<CallReply *>(reply))
+        if (callReply)
             callReply->m_etag = QString::fromLatin1(network->rawHeader("ETag"));
         qCDebug(lcNet).noquote() << "GET" << path << "200";
         reply->finish(ApiReply::Error::None, QString());

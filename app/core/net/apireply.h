@@ -101,8 +101,12 @@ class CallReply : public ApiReply
 public:
     // The text that was asked for, as given to ApiClient::fetchCall.
     QString requestedText() const { return m_requestedText; }
+    // Empty when isNotModified().
     const Call &call() const { return m_call; }
+    // The server's validator for this call's document, quotes included: "\"5c1f…\"".
     QString etag() const { return m_etag; }
+    // 304: the call has not changed since the ETag given as If-None-Match. No error, no call.
+    bool isNotModified() const { return m_notModified; }
 
 private:
     friend class ApiClient;
@@ -112,6 +116,7 @@ private:
     QString m_requestedText;
     Call m_call;
     QString m_etag;
+    bool m_notModified = false;
 };
 
 // GET /api/v1/calls?q=...
