@@ -159,6 +159,98 @@ std::optional<int> limitParameter(const QUrlQuery &query, QString *error)
     return limit;
 }
 
+// A parameter that takes one of a few words; an empty value is the same as none.
+template<typename T>
+bool wordParameter(const QUrlQuery &query, const QString &name,
+                   std::optional<T> (*fromString)(QStringView), const QString &words,
+                   std::optional<T> *value, QString *error)
+{
+    const std::optional<QString> text = parameter(query, name, error);
+    if (!text)
+        return false;
+    if (text->isEmpty())
+        return true;
+    *value = fromString(*text);
+    if (!*value) {
+        *error = QStringLiteral("The parameter \"%1\" must be one of %2.").arg(name, words);
+        return false;
+    }
+    return true;
+}
+
+std::optional<bool> booleanFromString(QStringView text)
+{
+    if (text == u"true")
+        return true;
+    if (text == u"false")
+        return false;
+    return std::nullopt;
+}
+
+std::optional<SearchSort> sortFromString(QStringView text)
+{
+    if (text == u"start_desc")
+        return SearchSort::StartDescending;
+    if (text == u"start_asc")
+        return SearchSort::StartAscending;
+    return std::nullopt;
+}
+
+// agent and queue are prefixes of a name; a value of white space alone names nothing.
+bool nameParameter(const QUrlQuery &query, const QString &name, QString *value, QString *error)
+{
+    const std::optional<QString> text = parameter(query, name, error);
+    if (!text)
+        return false;
+    if (!text->isEmpty() && text->trimmed().isEmpty()) {
+        *error = QStringLiteral("The parameter \"%1\" must hold more than white space.").arg(name);
+        return false;
+    }
+    *value = *text;
+    return true;
+}
+
+bool numberParameter(const QUrlQuery &query, QString *value, QString *error)
+{
+    const std::optional<QString> text = parameter(query, u"number"_qs, error);
+    if (!text)
+        return false;
+    if (!text->isEmpty()
+        && PhoneNumber::parse(*text).significantDigits() < CallStore::kMinNumberDigits) {
+        *error = QStringLiteral("The parameter \"number\" must hold at least %1 digits "
+                                "besides a leading + or 00.")
+                     .arg(CallStore::kMinNumberDigits);
+        return false;
+    }
+    *value = *text;
+    return true;
+}
+
+// The filters besides q, from, to, limit and cursor, into search.
+bool readFilters(const QUrlQuery &query, SearchQuery *search, QString *error)
+{
+    const QString booleans = u"true or false"_qs;
+    std::optional<SearchSort> sort;
+    if (!wordParameter(query, u"direction"_qs, &callDirectionFromString,
+                       u"inbound, outbound, internal or unknown"_qs, &search->direction, error)
+        || !wordParameter(query, u"outcome"_qs, &callOutcomeFromString,
+                          u"unknown, answered, abandoned, no_answer, busy, failed or "
+                          "transferred"_qs,
+                          &search->outcome, error)
+        || !nameParameter(query, u"agent"_qs, &search->agent, error)
+        || !nameParameter(query, u"queue"_qs, &search->queue, error)
+        || !numberParameter(query, &search->number, error)
+        || !wordParameter(query, u"has_recording"_qs, &booleanFromString, booleans,
+                          &search->hasRecording, error)
+        || !wordParameter(query, u"has_escalation"_qs, &booleanFromString, booleans,
+                          &search->hasEscalation, error)
+        || !wordParameter(query, u"sort"_qs, &sortFromString, u"start_desc or start_asc"_qs, &sort,
+                          error))
+        return false;
+    search->sort = sort.value_or(SearchSort::StartDescending);
+    return true;
+}
+
 std::optional<SearchQuery> searchQueryFrom(const QUrlQuery &query, QString *error)
 {
     // Each reader sets *error; the first bad parameter is the one named.
@@ -189,6 +281,8 @@ std::optional<SearchQuery> searchQueryFrom(const QUrlQuery &query, QString *erro
     search.to = *to;
     search.limit = *limit;
     search.cursor = *cursor;
+    if (!readFilters(query, &search, error))
+        return std::nullopt;
     return search;
 }
 
@@ -313,8 +407,10 @@ CallApi::Response CallApi::search(const QUrlQuery &query)
     case CallStore::SearchError::None:
         break;
     case CallStore::SearchError::BadCursor:
-        return badRequest(u"The parameter \"cursor\" is not one this server gave out; "
-                          "start again without it."_qs);
+        return badRequest(u"The parameter \"cursor\" is not one this server gave out for this "
+                          "sort; start again without it."_qs);
+    case CallStore::SearchError::BadNumber:
+        return badRequest(u"The parameter \"number\" has too few digits."_qs);
     case CallStore::SearchError::Database:
         return unavailable(u"search the calls"_qs, m_store->errorString());
     }

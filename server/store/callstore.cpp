@@ -16,30 +16,56 @@
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
-// A cursor is the sort key of the last call on a page: start time, then the CRN key.
-QString encodeCursor(qint64 startUs, const QString &crnKey)
+const QString kLastCallSequence = u"last_call_sequence"_qs;
+
+// A cursor is the sort order, the walk's snapshot (the last call sequence number when its first
+// page was read) and the sort key of the last call on a page: start time, then the CRN key.
+struct Cursor
 {
-    const QByteArray raw = QByteArray::number(startUs) + '\n' + crnKey.toUtf8();
+    SearchSort sort = SearchSort::StartDescending;
+    qint64 snapshot = 0;
+    qint64 startUs = 0;
+    QString crnKey;
+};
+
+constexpr QByteArrayView kCursorVersion = "c3";
+
+QString encodeCursor(const Cursor &cursor)
+{
+    const QByteArray raw = kCursorVersion.toByteArray() + '\n'
+        + (cursor.sort == SearchSort::StartAscending ? "a" : "d") + '\n'
+        + QByteArray::number(cursor.snapshot) + '\n' + QByteArray::number(cursor.startUs) + '\n'
+        + cursor.crnKey.toUtf8();
     return QString::fromLatin1(
         raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
-bool decodeCursor(const QString &cursor, qint64 *startUs, QString *crnKey)
+std::optional<Cursor> decodeCursor(const QString &text)
 {
     const auto decoded = QByteArray::fromBase64Encoding(
-        cursor.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+        text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
-        return false;
-    const QByteArray &raw = decoded.decoded;
-    const qsizetype newline = raw.indexOf('\n');
-    if (newline <= 0)
-        return false;
-    bool ok = false;
-    *startUs = raw.left(newline).toLongLong(&ok);
-    *crnKey = QString::fromUtf8(raw.mid(newline + 1));
-    return ok && !crnKey->isEmpty();
+        return std::nullopt;
+
+    // The CRN key is last and may hold anything but is never empty.
+    const QList<QByteArray> parts = decoded.decoded.split('\n');
+    if (parts.size() < 5 || parts.at(0) != kCursorVersion)
+        return std::nullopt;
+    Cursor cursor;
+    if (parts.at(1) == "a")
+        cursor.sort = SearchSort::StartAscending;
+    else if (parts.at(1) != "d")
+        return std::nullopt;
+    bool snapshotOk = false;
+    bool startOk = false;
+    cursor.snapshot = parts.at(2).toLongLong(&snapshotOk);
+    cursor.startUs = parts.at(3).toLongLong(&startOk);
+    cursor.crnKey = QString::fromUtf8(parts.mid(4).join('\n'));
+    if (!snapshotOk || !startOk || cursor.crnKey.isEmpty())
+        return std::nullopt;
+    return cursor;
 }
 
 QString digitsOf(QStringView text)
@@ -50,6 +76,51 @@ QString digitsOf(QStringView text)
             digits.append(QChar(u'0' + c.digitValue()));
     }
     return digits;
+}
+
+// The key kinds a phone number is stored under, as docs/api.yaml ("number") defines them.
+const QString kNumberKind = u"number"_qs; // every digit as written
+const QString kReversedKind = u"number_reversed"_qs; // the same, last digit first
+const QString kE164Kind = u"e164"_qs; // international numbers: the digits after '+' or "00"
+const QString kInternationalNsnKind = u"nsn_international"_qs;
+const QString kNationalNsnKind = u"nsn_national"_qs;
+
+// Country codes are a prefix code: 1 and 7 stand alone, these take two digits, all others three.
+int countryCodeLength(QStringView e164)
+{
+    static const QList<int> twoDigitCodes = { 20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41,
+                                              43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54,
+                                              55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66,
+                                              81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98 };
+    if (e164.startsWith(u'1') || e164.startsWith(u'7'))
+        return 1;
+    if (e164.size() >= 2 && twoDigitCodes.contains(e164.left(2).toInt()))
+        return 2;
+    return 3;
+}
+
+QString reversed(const QString &text)
+{
+    QString result = text;
+    std::reverse(result.begin(), result.end());
+    return result;
+}
+
+QList<std::pair<QString, QString>> numberKeys(const QString &text)
+{
+    const PhoneNumber number = PhoneNumber::parse(text);
+    if (number.digits.isEmpty())
+        return {};
+
+    QList<std::pair<QString, QString>> keys { { kNumberKind, number.digits },
+                                              { kReversedKind, reversed(number.digits) } };
+    if (number.form == PhoneNumber::Form::International) {
+        keys.append({ kE164Kind, number.e164 });
+        keys.append({ kInternationalNsnKind, number.nationalNumber });
+    } else if (number.form == PhoneNumber::Form::National) {
+        keys.append({ kNationalNsnKind, number.nationalNumber });
+    }
+    return keys;
 }
 
 // Every text the call can be found by, as (kind, normalized key) pairs.
@@ -65,16 +136,12 @@ QList<std::pair<QString, QString>> searchKeys(const Call &call)
         keys.append({ u"agent"_qs, CrnText::normalized(agent) });
     for (const QString &queue : call.summary.queues)
         keys.append({ u"queue"_qs, CrnText::normalized(queue) });
-    for (const Participant &participant : call.participants) {
-        const QString digits = digitsOf(participant.number);
-        if (!digits.isEmpty())
-            keys.append({ u"number"_qs, digits });
-    }
-    for (const QString &number : { call.summary.caller, call.summary.dialed }) {
-        const QString digits = digitsOf(number);
-        if (!digits.isEmpty())
-            keys.append({ u"number"_qs, digits });
-    }
+    QStringList numbers;
+    for (const Participant &participant : call.participants)
+        numbers.append(participant.number);
+    numbers << call.summary.caller << call.summary.dialed;
+    for (const QString &number : std::as_const(numbers))
+        keys += numberKeys(number);
     return keys;
 }
 
@@ -130,6 +197,41 @@ QString prefixUpperBound(const QString &prefix)
 }
 
 } // namespace
+
+PhoneNumber PhoneNumber::parse(QStringView text)
+{
+    PhoneNumber number;
+    number.digits = digitsOf(text);
+
+    // '+' (or its full-width form) before the first digit marks the international form.
+    bool plus = false;
+    for (const QChar c : text) {
+        if (c.isDigit())
+            break;
+        if (c == u'+' || c == QChar(0xFF0B))
+            plus = true;
+    }
+
+    if (plus || number.digits.startsWith(u"00"))
+        number.form = Form::International;
+    else if (number.digits.startsWith(u'0'))
+        number.form = Form::National;
+
+    if (number.form == Form::International) {
+        number.e164 = plus ? number.digits : number.digits.mid(2);
+        const int codeLength = countryCodeLength(number.e164);
+        number.countryCode = number.e164.left(codeLength);
+        number.nationalNumber = number.e164.mid(codeLength);
+    } else if (number.form == Form::National) {
+        number.nationalNumber = number.digits.mid(1);
+    }
+    return number;
+}
+
+qsizetype PhoneNumber::significantDigits() const
+{
+    return form == Form::International ? e164.size() : digits.size();
+}
 
 CallStore::CallStore(const QString &connectionName)
     : m_connectionName(connectionName)
@@ -242,6 +344,27 @@ bool CallStore::migrate()
             u"CREATE INDEX recordings_by_crn ON recordings (crn)"_qs,
             u"CREATE TABLE store_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT"_qs,
         },
+        {
+            // The search filters read columns, not the summary's JSON. seq numbers calls in the
+            // order they were first saved, so that a page walk can leave out later arrivals.
+            u"ALTER TABLE calls ADD COLUMN direction TEXT NOT NULL DEFAULT 'unknown'"_qs,
+            u"ALTER TABLE calls ADD COLUMN outcome TEXT NOT NULL DEFAULT 'unknown'"_qs,
+            u"ALTER TABLE calls ADD COLUMN recording_count INTEGER NOT NULL DEFAULT 0"_qs,
+            u"ALTER TABLE calls ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"_qs,
+            u"UPDATE calls SET"
+            "  direction = coalesce(json_extract(summary, '$.direction'), 'unknown'),"
+            "  outcome = coalesce(json_extract(summary, '$.outcome'), 'unknown'),"
+            "  recording_count = coalesce(json_extract(summary, '$.recording_count'), 0),"
+            "  seq = rowid"_qs,
+            u"INSERT INTO store_settings (name, value)"
+            " SELECT 'last_call_sequence', CAST(coalesce(max(seq), 0) AS TEXT) FROM calls"
+            " WHERE true ON CONFLICT (name) DO UPDATE SET value = excluded.value"_qs,
+            // Each filter on a column with the sort key behind it: rows come out in order.
+            u"CREATE INDEX calls_by_direction ON calls (direction, start_us DESC, crn_key DESC)"_qs,
+            u"CREATE INDEX calls_by_outcome ON calls (outcome, start_us DESC, crn_key DESC)"_qs,
+            u"CREATE INDEX calls_by_recorded"
+            " ON calls ((recording_count > 0), start_us DESC, crn_key DESC)"_qs,
+        },
     };
     Q_ASSERT(steps.size() == kSchemaVersion);
 
@@ -261,7 +384,44 @@ bool CallStore::migrate()
             return fail(u"Cannot migrate the call database"_qs, why);
         }
     }
+    // Step 3 stores numbers in more forms than step 1 did; only C++ can derive them.
+    if (version > 0 && version < 3 && !indexNumbersOfStoredCalls()) {
+        db.rollback();
+        return false;
+    }
     return db.commit() || fail(u"Cannot migrate the call database"_qs, db.lastError().text());
+}
+
+bool CallStore::indexNumbersOfStoredCalls()
+{
+    QSqlDatabase db = database();
+    QSqlQuery select(db);
+    select.setForwardOnly(true);
+    if (!select.exec(u"SELECT crn, document FROM calls"_qs))
+        return fail(u"Cannot migrate the call database"_qs, select.lastError().text());
+
+    QSqlQuery insert(db);
+    insert.prepare(u"INSERT OR IGNORE INTO call_keys (key, kind, crn) VALUES (?, ?, ?)"_qs);
+    qint64 calls = 0;
+    while (select.next()) {
+        const QString crn = select.value(0).toString();
+        const auto call = CallJson::callFromJson(
+            QJsonDocument::fromJson(select.value(1).toString().toUtf8()).object());
+        if (!call)
+            continue; // a damaged document is still found by its CRN, as before
+        for (const auto &[kind, key] : searchKeys(*call)) {
+            if (key.isEmpty())
+                continue;
+            insert.addBindValue(key);
+            insert.addBindValue(kind);
+            insert.addBindValue(crn);
+            if (!insert.exec())
+                return fail(u"Cannot migrate the call database"_qs, insert.lastError().text());
+        }
+        ++calls;
+    }
+    qCInfo(lcStore) << "Indexed the phone numbers of" << calls << "stored calls for search";
+    return true;
 }
 
 bool CallStore::saveCalls(const QList<Call> &calls)
@@ -279,6 +439,9 @@ PreparedCall CallStore::prepareCall(const Call &call)
     prepared.crn = call.crn();
     prepared.crnKey = CrnText::normalized(call.crn());
     prepared.startUs = call.summary.start.microseconds();
+    prepared.direction = toString(call.summary.direction);
+    prepared.outcome = toString(call.summary.outcome);
+    prepared.recordingCount = call.summary.recordingCount;
     prepared.summary = CallJson::toJsonText(call.summary);
     prepared.document = CallJson::toJsonText(call);
     for (const auto &[kind, key] : searchKeys(call)) {
@@ -288,7 +451,8 @@ PreparedCall CallStore::prepareCall(const Call &call)
     return prepared;
 }
 
-bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls)
+bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls,
+                                  const QList<StoredRecording> &recordings)
 {
     // The same statements as saveCalls, on SQLite's own handle: Qt's binding turns each JSON
     // document into UTF-16 and SQLite turns it back, which cost more than writing it.
@@ -298,22 +462,39 @@ bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls)
                     u"the call database is not an open SQLite database"_qs);
 
     RawStatement deleteKeys(db, "DELETE FROM call_keys WHERE crn = ?");
+    // A call saved again keeps its seq: a re-import must not move it out of a page walk.
     RawStatement upsert(db,
-                        "INSERT INTO calls (crn, crn_key, start_us, summary, document)"
-                        " VALUES (?, ?, ?, ?, ?)"
+                        "INSERT INTO calls (crn, crn_key, start_us, summary, document, direction,"
+                        " outcome, recording_count, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
                         " start_us = excluded.start_us, summary = excluded.summary,"
-                        " document = excluded.document");
+                        " document = excluded.document, direction = excluded.direction,"
+                        " outcome = excluded.outcome, recording_count = excluded.recording_count");
+    RawStatement saveSequence(db,
+                              "INSERT INTO store_settings (name, value) VALUES (?, ?)"
+                              " ON CONFLICT (name) DO UPDATE SET value = excluded.value");
     RawStatement insertKey(db, "INSERT OR IGNORE INTO call_keys (key, kind, crn) VALUES (?, ?, ?)");
-    if (!deleteKeys.ok() || !upsert.ok() || !insertKey.ok())
+    RawStatement upsertRecording(
+        db,
+        "INSERT INTO recordings (id, crn, path, size, modified_us, content_type)"
+        " VALUES (?, NULLIF(?, ''), ?, ?, ?, ?)" // no call yet: NULL, as saveRecordings
+        " ON CONFLICT (id) DO UPDATE SET crn = excluded.crn, path = excluded.path,"
+        " size = excluded.size, modified_us = excluded.modified_us,"
+        " content_type = excluded.content_type");
+    if (!deleteKeys.ok() || !upsert.ok() || !insertKey.ok() || !upsertRecording.ok()
+        || !saveSequence.ok())
         return fail(u"Cannot save calls"_qs, rawError(db));
-    if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+    // IMMEDIATE: the sequence is read and then written, and two writers must not both read it.
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
         return fail(u"Cannot save calls"_qs, rawError(db));
     const auto rollBack = [&](const QString &what) {
         const QString why = rawError(db);
         sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
         return fail(what, why);
     };
+    qint64 sequence = lastCallSequence();
+    if (sequence < 0)
+        return rollBack(u"Cannot save calls"_qs);
 
     QByteArray crn;
     QByteArray key;
@@ -327,6 +508,12 @@ bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls)
         upsert.bind(3, call.startUs);
         upsert.bind(4, call.summary);
         upsert.bind(5, call.document);
+        const QByteArray direction = call.direction.toUtf8();
+        const QByteArray outcome = call.outcome.toUtf8();
+        upsert.bind(6, direction);
+        upsert.bind(7, outcome);
+        upsert.bind(8, qint64(call.recordingCount));
+        upsert.bind(9, ++sequence);
         if (!deleteKeys.run() || !upsert.run())
             return rollBack(QStringLiteral("Cannot save call %1").arg(call.crn));
         for (const auto &[keyKind, keyText] : call.keys) {
@@ -339,6 +526,26 @@ bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls)
                 return rollBack(QStringLiteral("Cannot index call %1").arg(call.crn));
         }
     }
+    for (const StoredRecording &recording : recordings) {
+        const QByteArray id = recording.id.toUtf8();
+        const QByteArray path = recording.path.toUtf8();
+        const QByteArray type = recording.contentType.toUtf8();
+        crn = recording.crn.toUtf8();
+        upsertRecording.bind(1, id);
+        upsertRecording.bind(2, crn);
+        upsertRecording.bind(3, path);
+        upsertRecording.bind(4, recording.sizeBytes);
+        upsertRecording.bind(5, recording.modifiedUs);
+        upsertRecording.bind(6, type);
+        if (!upsertRecording.run())
+            return rollBack(QStringLiteral("Cannot save recording %1").arg(recording.id));
+    }
+    const QByteArray sequenceName = kLastCallSequence.toUtf8();
+    const QByteArray sequenceText = QByteArray::number(sequence);
+    saveSequence.bind(1, sequenceName);
+    saveSequence.bind(2, sequenceText);
+    if (!saveSequence.run())
+        return rollBack(u"Cannot save calls"_qs);
     if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
         return rollBack(u"Cannot save calls"_qs);
     return true;
@@ -474,13 +681,95 @@ bool CallStore::setSetting(const QString &name, const QString &value)
     return query.exec() || fail(u"Cannot save a setting"_qs, query.lastError().text());
 }
 
-SearchPage CallStore::search(const SearchQuery &query, SearchError *error)
+// The statement search() runs: SQL and its values in order, and what the page's cursor needs.
+struct CallStore::SearchStatement
 {
+    QString sql;
+    QVariantList values;
+    int limit = 0;
+    Cursor next; // sort and snapshot filled in; the sort key comes from the page's last call
+};
+
+qint64 CallStore::lastCallSequence()
+{
+    QSqlQuery query(database());
+    query.prepare(u"SELECT value FROM store_settings WHERE name = ?"_qs);
+    query.addBindValue(kLastCallSequence);
+    if (!query.exec()) {
+        fail(u"Cannot read the call sequence"_qs, query.lastError().text());
+        return -1;
+    }
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+namespace {
+
+// A condition that a call has a key of one of these kinds starting with prefix.
+QString keyPrefixCondition(const QStringList &kinds, const QString &prefix, QVariantList *values)
+{
+    *values << prefix << prefixUpperBound(prefix);
+    return u"(kind IN ('"_qs + kinds.join(u"', '"_qs) + u"') AND key >= ? AND key < ?)"_qs;
+}
+
+// The call_keys conditions of the "number" parameter, as docs/api.yaml defines them.
+QString numberCondition(const PhoneNumber &number, QVariantList *values)
+{
+    QStringList any;
+    switch (number.form) {
+    case PhoneNumber::Form::International:
+        any.append(keyPrefixCondition({ kNumberKind, kE164Kind }, number.e164, values));
+        if (!number.nationalNumber.isEmpty())
+            any.append(keyPrefixCondition({ kNationalNsnKind }, number.nationalNumber, values));
+        break;
+    case PhoneNumber::Form::National:
+        any.append(keyPrefixCondition({ kNationalNsnKind, kInternationalNsnKind },
+                                      number.nationalNumber, values));
+        break;
+    case PhoneNumber::Form::Plain:
+        any.append(
+            keyPrefixCondition({ kNumberKind, kE164Kind, kNationalNsnKind, kInternationalNsnKind },
+                               number.digits, values));
+        any.append(keyPrefixCondition({ kReversedKind }, reversed(number.digits), values));
+        break;
+    }
+    return u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs + any.join(u" OR "_qs) + u')';
+}
+
+} // namespace
+
+std::optional<CallStore::SearchStatement> CallStore::searchStatement(const SearchQuery &query,
+                                                                     SearchError *error)
+{
+    const auto refuse = [error](SearchError why) {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
     if (error)
         *error = SearchError::None;
 
+    SearchStatement statement;
+    statement.next.sort = query.sort;
+    const bool ascending = query.sort == SearchSort::StartAscending;
     QStringList where;
-    QVariantList values;
+    QVariantList &values = statement.values;
+
+    // The snapshot: a walk's first page fixes it, every later page carries it along.
+    if (query.cursor.isEmpty()) {
+        statement.next.snapshot = lastCallSequence();
+        if (statement.next.snapshot < 0)
+            return refuse(SearchError::Database);
+    } else {
+        const std::optional<Cursor> cursor = decodeCursor(query.cursor);
+        if (!cursor || cursor->sort != query.sort)
+            return refuse(SearchError::BadCursor);
+        statement.next.snapshot = cursor->snapshot;
+        where.append(ascending ? u"(c.start_us, c.crn_key) > (?, ?)"_qs
+                               : u"(c.start_us, c.crn_key) < (?, ?)"_qs);
+        values << cursor->startUs << cursor->crnKey;
+    }
+    where.append(u"c.seq <= ?"_qs);
+    values << statement.next.snapshot;
 
     if (query.from.isValid()) {
         where.append(u"c.start_us >= ?"_qs);
@@ -490,17 +779,37 @@ SearchPage CallStore::search(const SearchQuery &query, SearchError *error)
         where.append(u"c.start_us < ?"_qs);
         values.append(query.to.microseconds());
     }
+    if (query.direction) {
+        where.append(u"c.direction = ?"_qs);
+        values.append(toString(*query.direction));
+    }
+    if (query.outcome) {
+        where.append(u"c.outcome = ?"_qs);
+        values.append(toString(*query.outcome));
+    }
+    if (query.hasRecording) {
+        // The very expression of the index calls_by_recorded, or SQLite would not use it.
+        where.append(u"(c.recording_count > 0) = ?"_qs);
+        values.append(*query.hasRecording ? 1 : 0);
+    }
+    if (query.hasEscalation.value_or(false))
+        where.append(u"false"_qs); // no call has an escalation until they are stored
 
-    if (!query.cursor.isEmpty()) {
-        qint64 startUs = 0;
-        QString crnKey;
-        if (!decodeCursor(query.cursor, &startUs, &crnKey)) {
-            if (error)
-                *error = SearchError::BadCursor;
-            return {};
-        }
-        where.append(u"(c.start_us < ? OR (c.start_us = ? AND c.crn_key < ?))"_qs);
-        values << startUs << startUs << crnKey;
+    const QString agent = CrnText::normalized(query.agent);
+    if (!agent.isEmpty()) {
+        where.append(u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs
+                     + keyPrefixCondition({ u"agent"_qs }, agent, &values) + u')');
+    }
+    const QString queue = CrnText::normalized(query.queue);
+    if (!queue.isEmpty()) {
+        where.append(u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs
+                     + keyPrefixCondition({ u"queue"_qs }, queue, &values) + u')');
+    }
+    if (!query.number.isEmpty()) {
+        const PhoneNumber number = PhoneNumber::parse(query.number);
+        if (number.significantDigits() < kMinNumberDigits)
+            return refuse(SearchError::BadNumber);
+        where.append(numberCondition(number, &values));
     }
 
     const QString key = CrnText::normalized(query.text);
@@ -511,23 +820,31 @@ SearchPage CallStore::search(const SearchQuery &query, SearchError *error)
               " (kind IN ('crn', 'leg', 'agent', 'queue') AND key >= ? AND key < ?)"_qs;
         values << key << prefixUpperBound(key);
         const QString digits = digitsOf(query.text);
-        if (digits.size() >= 3) {
+        if (digits.size() >= kMinNumberDigits) {
             condition += u" OR (kind = 'number' AND key >= ? AND key < ?)"_qs;
             values << digits << prefixUpperBound(digits);
         }
         where.append(condition + u')');
     }
 
-    const int limit = std::clamp(query.limit, 1, kMaxSearchLimit);
-    QString sql = u"SELECT c.crn_key, c.start_us, c.summary FROM calls c"_qs;
-    if (!where.isEmpty())
-        sql += u" WHERE "_qs + where.join(u" AND "_qs);
-    sql += QStringLiteral(" ORDER BY c.start_us DESC, c.crn_key DESC LIMIT %1").arg(limit + 1);
+    statement.limit = std::clamp(query.limit, 1, kMaxSearchLimit);
+    const QString order = ascending ? u"ASC"_qs : u"DESC"_qs;
+    statement.sql = u"SELECT c.crn_key, c.start_us, c.summary FROM calls c WHERE "_qs
+        + where.join(u" AND "_qs) + u" ORDER BY c.start_us "_qs + order + u", c.crn_key "_qs + order
+        + u" LIMIT "_qs + QString::number(statement.limit + 1);
+    return statement;
+}
+
+SearchPage CallStore::search(const SearchQuery &query, SearchError *error)
+{
+    std::optional<SearchStatement> statement = searchStatement(query, error);
+    if (!statement)
+        return {};
 
     QSqlQuery select(database());
     select.setForwardOnly(true);
-    select.prepare(sql);
-    for (const QVariant &value : std::as_const(values))
+    select.prepare(statement->sql);
+    for (const QVariant &value : std::as_const(statement->values))
         select.addBindValue(value);
     if (!select.exec()) {
         fail(u"Cannot search calls"_qs, select.lastError().text());
@@ -537,21 +854,42 @@ SearchPage CallStore::search(const SearchQuery &query, SearchError *error)
     }
 
     SearchPage page;
-    QString lastKey;
-    qint64 lastStart = 0;
+    Cursor &next = statement->next;
     while (select.next()) {
-        if (page.calls.size() == limit) {
-            page.nextCursor = encodeCursor(lastStart, lastKey);
+        if (page.calls.size() == statement->limit) {
+            page.nextCursor = encodeCursor(next);
             break;
         }
-        lastKey = select.value(0).toString();
-        lastStart = select.value(1).toLongLong();
+        next.crnKey = select.value(0).toString();
+        next.startUs = select.value(1).toLongLong();
         const auto summary = CallJson::summaryFromJson(
             QJsonDocument::fromJson(select.value(2).toString().toUtf8()).object());
         if (summary)
             page.calls.append(*summary);
     }
     return page;
+}
+
+QStringList CallStore::searchPlan(const SearchQuery &query, SearchError *error)
+{
+    const std::optional<SearchStatement> statement = searchStatement(query, error);
+    if (!statement)
+        return {};
+
+    QSqlQuery explain(database());
+    explain.prepare(u"EXPLAIN QUERY PLAN "_qs + statement->sql);
+    for (const QVariant &value : statement->values)
+        explain.addBindValue(value);
+    if (!explain.exec()) {
+        fail(u"Cannot explain a search"_qs, explain.lastError().text());
+        if (error)
+            *error = SearchError::Database;
+        return {};
+    }
+    QStringList plan;
+    while (explain.next())
+        plan.append(explain.value(3).toString());
+    return plan;
 }
 
 qint64 CallStore::callCount()

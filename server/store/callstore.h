@@ -8,20 +8,51 @@
 #include <memory>
 #include <optional>
 
-// What a search asks for. Text matches a CRN or leg id (exact or prefix, after
-// CrnText::normalized), the digits of a phone number, an agent or a queue (prefix, any case).
+// A phone number read the way docs/api.yaml (parameter "number") defines: everything but
+// digits is ignored, except that a leading '+' or "00" marks the international form and a single
+// leading '0' (the trunk prefix) the national one. Pure; any thread.
+struct PhoneNumber
+{
+    enum class Form { Plain, National, International };
+
+    Form form = Form::Plain;
+    QString digits; // every digit as written, leading zeros included
+    QString e164; // International: the digits after '+' or "00"
+    QString countryCode; // International: by the ITU country-code table
+    QString nationalNumber; // the NSN: after the country code, or after the trunk '0'
+
+    static PhoneNumber parse(QStringView text);
+    // The digits that say something: all of them but a leading "00"; '+' is no digit anyway.
+    qsizetype significantDigits() const;
+};
+
+enum class SearchSort { StartDescending, StartAscending };
+
+// What a search asks for; every part that is set narrows the answer. Text matches a CRN or leg
+// id (exact or prefix, after CrnText::normalized), the digits of a phone number, an agent or a
+// queue (prefix, any case). agent and queue are prefixes in CrnText's normal form; number is
+// read by PhoneNumber and must have at least kMinNumberDigits significant digits.
 struct SearchQuery
 {
     QString text;
     Timestamp from; // inclusive; invalid when open
     Timestamp to; // exclusive; invalid when open
+    std::optional<CallDirection> direction;
+    std::optional<CallOutcome> outcome;
+    QString agent;
+    QString queue;
+    QString number;
+    std::optional<bool> hasRecording;
+    // No escalations are stored yet: true matches nothing, false everything.
+    std::optional<bool> hasEscalation;
+    SearchSort sort = SearchSort::StartDescending;
     int limit = 50;
     QString cursor; // opaque, from the previous page's nextCursor
 };
 
 struct SearchPage
 {
-    QList<CallSummary> calls; // newest first
+    QList<CallSummary> calls; // in the query's sort order
     QString nextCursor; // empty on the last page
 };
 
@@ -33,6 +64,9 @@ struct PreparedCall
     QString crn;
     QString crnKey;
     qint64 startUs = 0;
+    QString direction; // the API's word, for the search filters
+    QString outcome;
+    int recordingCount = 0; // as the summary says, so that has_recording agrees with it
     QByteArray summary; // JSON, UTF-8: written to SQLite as it is, without a UTF-16 detour
     QByteArray document; // JSON, UTF-8
     QList<std::pair<QString, QString>> keys; // (kind, normalized key)
@@ -58,9 +92,10 @@ struct StoredRecording
 class CallStore
 {
 public:
-    enum class SearchError { None, BadCursor, Database };
+    enum class SearchError { None, BadCursor, BadNumber, Database };
 
     static constexpr int kMaxSearchLimit = 500;
+    static constexpr int kMinNumberDigits = 3;
 
     ~CallStore();
     CallStore(const CallStore &) = delete;
@@ -73,8 +108,11 @@ public:
     bool saveCalls(const QList<Call> &calls);
     // Pure and thread-safe: the rows saveCalls would write for this call.
     static PreparedCall prepareCall(const Call &call);
-    // saveCalls for calls prepared elsewhere, in one transaction.
-    bool savePreparedCalls(const QList<PreparedCall> &calls);
+    // saveCalls for calls prepared elsewhere, in one transaction, with the rows of the
+    // recordings these calls now have (as saveRecordings), so that no call is ever stored
+    // without recordings its document lists, nor the other way round.
+    bool savePreparedCalls(const QList<PreparedCall> &calls,
+                           const QList<StoredRecording> &recordings = {});
     // Deletes these calls and their search keys in one transaction; unknown CRNs are ignored.
     // The importer uses it when a call turns out to be part of an older one.
     bool removeCalls(const QStringList &crns);
@@ -93,7 +131,13 @@ public:
     QString setting(const QString &name);
     bool setSetting(const QString &name, const QString &value);
 
+    // One page of calls. A walk through the pages sees the calls that existed when its first
+    // page was read (the cursor carries that moment), each once, in order, whatever is saved
+    // meanwhile.
     SearchPage search(const SearchQuery &query, SearchError *error = nullptr);
+    // SQLite's EXPLAIN QUERY PLAN of the statement search() would run, one detail per line,
+    // so that a test can see which indexes each shape of query uses.
+    QStringList searchPlan(const SearchQuery &query, SearchError *error = nullptr);
     qint64 callCount();
 
     // For the importer's own tables, which live in the same file.
@@ -103,6 +147,10 @@ public:
 private:
     explicit CallStore(const QString &connectionName);
     bool migrate();
+    bool indexNumbersOfStoredCalls();
+    struct SearchStatement;
+    std::optional<SearchStatement> searchStatement(const SearchQuery &query, SearchError *error);
+    qint64 lastCallSequence();
     bool fail(const QString &what, const QString &why);
 
     QString m_connectionName;
