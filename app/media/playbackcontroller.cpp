@@ -15,8 +15,13 @@
 
 namespace {
 
-// 25 updates a second move a playhead smoothly; more only costs repaints.
-constexpr int kPositionIntervalMs = 40;
+// About 30 updates a second move a playhead smoothly; more only costs repaints.
+constexpr int kGlideIntervalMs = 33;
+// The least time between two positions emitted: a backend report and a tick may come together.
+constexpr int kPositionIntervalMs = 25;
+// How long past the backend's last report the position goes on by itself: GStreamer reports
+// every 100 ms; when it stalls, the playhead stops soon after rather than run away.
+constexpr qint64 kMaxGlideMs = 250;
 
 constexpr qint64 kUsPerMs = 1000;
 constexpr qint64 kUsPerSecond = 1'000'000;
@@ -33,9 +38,13 @@ PlaybackController::PlaybackController(MediaBackend *backend, QObject *parent)
     : QObject(parent)
     , m_backend(backend)
     , m_positionTimer(new QTimer(this))
+    , m_glideTimer(new QTimer(this))
 {
     m_positionTimer->setSingleShot(true);
     connect(m_positionTimer, &QTimer::timeout, this, &PlaybackController::flushPosition);
+    m_glideTimer->setTimerType(Qt::PreciseTimer);
+    m_glideTimer->setInterval(kGlideIntervalMs);
+    connect(m_glideTimer, &QTimer::timeout, this, &PlaybackController::glide);
 
     connect(m_backend, &MediaBackend::loaded, this, &PlaybackController::handleLoaded);
     connect(m_backend, &MediaBackend::positionChanged, this,
@@ -227,6 +236,8 @@ void PlaybackController::setRate(double rate)
         return;
 
     m_rate = rate;
+    // The time since the last report ran at the old rate.
+    m_sinceReport.invalidate();
     m_backend->setPlaybackRate(rate);
     Q_EMIT rateChanged(rate);
 }
@@ -598,9 +609,35 @@ void PlaybackController::handleBackendPosition(qint64 ms)
 
     const PlaylistEntry &entry = m_items.at(m_current).entry;
     const qint64 offsetUs = ms * kUsPerMs;
-    setPosition(entry.start.addMicroseconds(entry.durationUs > 0 ? qMin(offsetUs, entry.durationUs)
-                                                                 : offsetUs),
-                false);
+    const Timestamp reported = entry.start.addMicroseconds(
+        entry.durationUs > 0 ? qMin(offsetUs, entry.durationUs) : offsetUs);
+    m_reported = reported;
+    m_sinceReport.start();
+    // While playing, interpolation may have gone a little past the backend: the playhead waits
+    // for it rather than step back.
+    if (m_state != State::Playing || reported > m_position)
+        setPosition(reported, false);
+}
+
+void PlaybackController::glide()
+{
+    if (m_state != State::Playing || !m_sinceReport.isValid() || !currentIsLoaded()
+        || m_pendingUs >= 0 || m_ended)
+        return;
+
+    const PlaylistEntry &entry = m_items.at(m_current).entry;
+    const qint64 elapsedUs = qMin(m_sinceReport.nsecsElapsed() / 1000, kMaxGlideMs * kUsPerMs);
+    Timestamp t = m_reported.addMicroseconds(qint64(double(elapsedUs) * m_rate));
+    if (entry.durationUs > 0 && entry.end() < t)
+        t = entry.end();
+    if (m_position < t)
+        setPosition(t, false);
+}
+
+void PlaybackController::stopGliding()
+{
+    m_glideTimer->stop();
+    m_sinceReport.invalidate();
 }
 
 void PlaybackController::handleEndOfMedia()
@@ -650,6 +687,11 @@ void PlaybackController::updateState()
     if (state == m_state)
         return;
     m_state = state;
+    // Interpolation starts from the backend's first report after playback (re)starts: the time
+    // since an earlier one was not all spent playing.
+    stopGliding();
+    if (state == State::Playing)
+        m_glideTimer->start();
     qCDebug(lcMedia) << "Playback state" << state;
     Q_EMIT stateChanged(state);
 }
@@ -676,6 +718,8 @@ void PlaybackController::setPosition(Timestamp t, bool force)
         return;
 
     m_position = t;
+    if (force) // a seek, a new recording or the end: the old figure says nothing about it
+        m_sinceReport.invalidate();
     if (force || !m_sinceEmit.isValid() || m_sinceEmit.elapsed() >= kPositionIntervalMs) {
         m_positionTimer->stop();
         flushPosition();

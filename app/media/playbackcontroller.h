@@ -50,8 +50,13 @@ struct PlaylistEntry
 // at the same path (a recording fetched again while its call still runs) is probed and loaded
 // again, and playback picks up where it was.
 //
-// Position. positionChanged() follows the backend (GStreamer reports about 10 times a second
-// while playing), at most 25 times a second, and at once after every seek.
+// Position. positionChanged() follows the backend, at once after every seek. GStreamer reports
+// the position only about 10 times a second, which moves a playhead in visible steps, so while
+// playing the position between two reports is interpolated from the time since the last one
+// and the rate, about 30 times a second. It never runs backwards while playing: when the
+// backend's figure is behind the interpolated one, the position waits for it; when ahead, it
+// snaps to it. Pause, a seek, the end or a rate change stop the interpolation until the
+// backend's next report.
 //
 // Problems. Bad media never gives a silent player: problemChanged() carries a sentence for the
 // supervisor (empty = no problem). An empty file, a codec the player cannot decode (then also
@@ -126,7 +131,8 @@ public Q_SLOTS:
     void setVolume(float volume);
 
 Q_SIGNALS:
-    // At most about 25 times a second while playing, and at once after every seek.
+    // About 30 times a second while playing (never backwards then), and at once after every
+    // seek.
     void positionChanged(Timestamp position);
     void stateChanged(PlaybackController::State state);
     void currentRecordingChanged(const QString &recordingId);
@@ -199,11 +205,17 @@ private:
     void setCurrent(int index);
     void setPosition(Timestamp t, bool force);
     void flushPosition();
+    void glide();
+    void stopGliding();
     QString spanText(qint64 us) const;
 
     MediaBackend *m_backend;
     QTimer *m_positionTimer;
     QElapsedTimer m_sinceEmit;
+    // Interpolation: ticks while playing, from the backend's last figure and the time since.
+    QTimer *m_glideTimer;
+    Timestamp m_reported;
+    QElapsedTimer m_sinceReport; // invalid: no figure to go on until the backend's next one
 
     Timestamp m_callStart;
     Timestamp m_callEnd;

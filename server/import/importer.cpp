@@ -4,6 +4,7 @@
 #include "formatdetector.h"
 #include "freeswitchcdr.h"
 #include "logging.h"
+#include "model/crntext.h"
 #include "recordingfiles.h"
 #include "recordinglinker.h"
 #include "recordreader.h"
@@ -115,17 +116,50 @@ QList<SourceRecord> decodeRecords(const QList<StoredRecord> &stored, bool warn,
 struct BuiltCall
 {
     PreparedCall prepared;
+    // Set instead of prepared when a recording may belong to the call: it is written once its
+    // recordings are known, with them.
+    std::optional<Call> held;
     qint64 legs = 0;
     qint64 events = 0;
 };
 
-// Runs on the thread pool: no database here.
-BuiltCall buildCall(const CallInput &input)
+// Whether a recording may be linked to the call: one of the keys recordings are linked by
+// (recordingKeys, in CrnText's normal form) is its CRN or a leg's id.
+bool mayHaveRecordings(const Call &call, const QSet<QString> &recordingKeys)
+{
+    if (recordingKeys.isEmpty())
+        return false;
+    if (recordingKeys.contains(CrnText::normalized(call.crn())))
+        return true;
+    return std::any_of(call.legs.cbegin(), call.legs.cend(), [&](const Leg &leg) {
+        return recordingKeys.contains(CrnText::normalized(leg.id));
+    });
+}
+
+// Runs on the thread pool: no database here. recordingKeys is only read.
+BuiltCall buildCall(const CallInput &input, const QSet<QString> &recordingKeys)
 {
     const QList<SourceRecord> records = decodeRecords(input.stored, true);
-    const Call call = CallAssembler::assemble(input.crn, input.groups, records, input.hints);
-    return { CallStore::prepareCall(call), call.legs.size(), call.events.size() };
+    Call call = CallAssembler::assemble(input.crn, input.groups, records, input.hints);
+    BuiltCall built;
+    built.legs = call.legs.size();
+    built.events = call.events.size();
+    if (mayHaveRecordings(call, recordingKeys))
+        built.held = std::move(call);
+    else
+        built.prepared = CallStore::prepareCall(call);
+    return built;
 }
+
+// A recording as the import links it: its file, and what says whose it is.
+struct Candidate
+{
+    StoredRecordingFile file;
+    RecordingLinker::Link link;
+    bool linkedByRecord = false; // else by the ids in its name
+    QStringList idsInName; // when linked by its name, longest first
+    QString crn;
+};
 
 // One importPaths() call: the files' rows in, the touched calls out.
 class ImportRun : public RecordSink
@@ -141,6 +175,7 @@ public:
     void setRecordingsRoot(const QString &root) { m_recordingsRoot = root; }
     void scanRecordings(const QStringList &files);
     void readFile(const QString &path, qint64 *bytesDone, qint64 bytesTotal);
+    void gatherRecordings();
     void buildCalls();
     void linkRecordings();
     QString canonicalGroup(const QStringList &groups);
@@ -173,8 +208,21 @@ private:
     EventStore &m_events;
     ImportReport &m_report;
 
+    QString resolveCrn(const QString &target);
+    void holdCall(Call call);
+
     QString m_recordingsRoot; // canonical; empty when no recordings folder is read
-    QSet<QString> m_savedCrns; // calls rebuilt by this import
+    QSet<QString> m_savedCrns; // calls rebuilt by this import and already written
+    // Recordings, gathered before the calls are built.
+    QMap<QString, Candidate> m_candidates; // by id: a stable order
+    std::optional<QHash<QString, StoredRecordingLink>> m_oldLinks; // as the last import left
+    QSet<QString> m_recordingKeys; // every key a recording may be linked by, normalized
+    // Calls rebuilt by this import that may have recordings, written after linking, with them;
+    // their CRN and leg keys, and the stored calls merged into others, removed after that.
+    QList<Call> m_heldCalls;
+    QHash<QString, QString> m_heldCrnByKey;
+    QHash<QString, QStringList> m_heldCrnsByLegKey;
+    QStringList m_staleCrns;
     QSet<QString> m_touched; // groups that got new records
     QByteArray m_lastTouched;
     QByteArray m_originPrefix; // "file:"
@@ -767,7 +815,8 @@ void ImportRun::buildCalls()
 
     // A pipeline: this thread reads the records of a batch of calls and writes the batch
     // before, while the thread pool assembles and serialises the calls in between. Only a few
-    // batches are in memory at a time.
+    // batches are in memory at a time, and the calls a recording may belong to, which are
+    // written with their recordings once all calls are known (linkRecordings).
     m_events.startBackgroundCheckpoints();
     QFuture<BuiltCall> running;
     QStringList merged;
@@ -781,7 +830,10 @@ void ImportRun::buildCalls()
             ++m_report.calls;
             m_report.legs += built.legs;
             m_report.events += built.events;
-            prepared.append(std::move(built.prepared));
+            if (built.held)
+                holdCall(std::move(*built.held));
+            else
+                prepared.append(std::move(built.prepared));
         }
         running = QFuture<BuiltCall>();
         return prepared;
@@ -795,6 +847,10 @@ void ImportRun::buildCalls()
             fail(m_calls.errorString());
         done += prepared.size();
         Q_EMIT m_importer.progress(Importer::Phase::Building, done, roots.size());
+    };
+    const QSet<QString> *recordingKeys = &m_recordingKeys;
+    const auto build = [recordingKeys](const CallInput &input) {
+        return buildCall(input, *recordingKeys);
     };
 
     for (qsizetype first = 0; first < roots.size() && !m_failed; first += kCallsPerBatch) {
@@ -815,53 +871,50 @@ void ImportRun::buildCalls()
         // The next batch is started before the last one is written, so that the pool never
         // waits for the database.
         const QList<PreparedCall> built = takeRunning();
-        running = QtConcurrent::mapped(std::move(batch), &buildCall);
+        running = QtConcurrent::mapped(std::move(batch), build);
         save(built);
     }
     save(takeRunning());
+    done += m_heldCalls.size();
 
-    // Calls stored under a group that now belongs to an older call go away.
-    QStringList stale;
+    // Calls stored under a group that now belongs to an older call go away, once the older
+    // call has been written (linkRecordings).
     for (const QString &group : std::as_const(merged)) {
         if (!m_failed && m_calls.resolveCrn(group) == group)
-            stale.append(group);
+            m_staleCrns.append(group);
     }
-    if (!stale.isEmpty() && !m_failed) {
-        if (!m_calls.removeCalls(stale))
-            fail(m_calls.errorString());
-        m_report.callsMerged = stale.size();
-    }
+    m_report.callsMerged = m_staleCrns.size();
     Q_EMIT m_importer.progress(Importer::Phase::Building, done, roots.size());
 }
 
-// Links every known recording to its call anew (calls and legs may have come or moved since),
-// and writes again the calls whose recordings changed or that this import rebuilt.
-void ImportRun::linkRecordings()
+void ImportRun::holdCall(Call call)
+{
+    m_heldCrnByKey.insert(CrnText::normalized(call.crn()), call.crn());
+    for (const Leg &leg : std::as_const(call.legs))
+        m_heldCrnsByLegKey[CrnText::normalized(leg.id)].append(call.crn());
+    m_heldCalls.append(std::move(call));
+}
+
+// Reads every recording the database knows and what links it, before the calls are built,
+// so that the calls a recording may belong to are held back and written once, with it.
+void ImportRun::gatherRecordings()
 {
     const auto files = m_events.recordingFiles();
     const auto refs = m_events.recordingRefs();
-    const auto links = m_events.recordingLinks();
-    if (!files || !refs || !links) {
+    m_oldLinks = m_events.recordingLinks();
+    if (!files || !refs || !m_oldLinks) {
         fail(m_events.errorString());
         return;
     }
 
-    struct Candidate
-    {
-        StoredRecordingFile file;
-        RecordingLinker::Link link;
-        bool linkedByRecord = false; // else by the ids in its name
-        QString crn;
-    };
-    QMap<QString, Candidate> candidates; // by id: a stable order
     QHash<QString, QString> idByPath;
     QHash<QString, QString> idByName; // a present file first, then the first by path
     for (const StoredRecordingFile &file : *files) {
-        candidates.insert(file.id, { file, {}, false, {} });
+        m_candidates.insert(file.id, { file, {}, false, {}, {} });
         idByPath.insert(file.path, file.id);
         const QString name = file.path.section(u'/', -1);
         const auto known = idByName.constFind(name);
-        if (known == idByName.constEnd() || (file.present && !candidates[*known].file.present))
+        if (known == idByName.constEnd() || (file.present && !m_candidates[*known].file.present))
             idByName.insert(name, file.id);
     }
 
@@ -882,32 +935,87 @@ void ImportRun::linkRecordings()
                       .arg(name, ref.origin, ref.file);
             const StoredRecordingFile placeholder = RecordingFiles::missing(path, message);
             id = placeholder.id;
-            if (!candidates.contains(id))
-                candidates.insert(id, { placeholder, {}, false, {} });
+            if (!m_candidates.contains(id))
+                m_candidates.insert(id, { placeholder, {}, false, {}, {} });
         }
-        Candidate &candidate = candidates[id];
+        Candidate &candidate = m_candidates[id];
         candidate.link = { ref.target, ref.legOnly, ref.startUs };
         candidate.linkedByRecord = true;
     }
 
+    for (Candidate &candidate : m_candidates) {
+        if (candidate.linkedByRecord) {
+            m_recordingKeys.insert(CrnText::normalized(candidate.link.target));
+            continue;
+        }
+        candidate.idsInName = RecordingFiles::idsInName(candidate.file.path.section(u'/', -1));
+        for (const QString &id : std::as_const(candidate.idsInName))
+            m_recordingKeys.insert(CrnText::normalized(id));
+    }
+    m_recordingKeys.remove(QString());
+}
+
+// The CRN of the call that owns this CRN or leg id once the import is done, as
+// CallStore::resolveCrn will say then: a CRN wins over a leg id, then the smallest CRN. The
+// held calls are not written yet, and their stored keys, like those of the calls merged into
+// others, are out of date.
+QString ImportRun::resolveCrn(const QString &target)
+{
+    const QString key = CrnText::normalized(target);
+    if (key.isEmpty())
+        return {};
+    const QString held = m_heldCrnByKey.value(key);
+    if (!held.isEmpty())
+        return held;
+
+    const auto stored = m_events.callsWithKey(key);
+    if (!stored) {
+        fail(m_events.errorString());
+        return {};
+    }
+    auto current = [this](const QString &crn) {
+        return !m_heldCrnByKey.contains(CrnText::normalized(crn)) && !m_staleCrns.contains(crn);
+    };
+    QString byLeg;
+    for (const EventStore::KeyOwner &owner : *stored) {
+        if (!current(owner.crn))
+            continue;
+        if (owner.isCrn)
+            return owner.crn;
+        if (byLeg.isEmpty() || owner.crn < byLeg)
+            byLeg = owner.crn;
+    }
+    const QStringList heldByLeg = m_heldCrnsByLegKey.value(key);
+    for (const QString &crn : heldByLeg) {
+        if (byLeg.isEmpty() || crn < byLeg)
+            byLeg = crn;
+    }
+    return byLeg;
+}
+
+// Links every known recording to its call anew (calls and legs may have come or moved since),
+// and writes the held calls, and the stored calls whose recordings changed, each once with
+// the rows of its recordings in the same transaction.
+void ImportRun::linkRecordings()
+{
     // Which call each recording is in now, and which calls must be written again for it.
     QHash<QString, QStringList> idsByCrn;
     QSet<QString> affected;
     QList<StoredRecordingLink> changed;
-    for (Candidate &candidate : candidates) {
+    for (Candidate &candidate : m_candidates) {
         if (candidate.linkedByRecord) {
-            candidate.crn = m_calls.resolveCrn(candidate.link.target);
+            candidate.crn = resolveCrn(candidate.link.target);
         } else {
-            const QStringList ids
-                = RecordingFiles::idsInName(candidate.file.path.section(u'/', -1));
-            for (const QString &id : ids) {
-                candidate.crn = m_calls.resolveCrn(id);
+            for (const QString &id : std::as_const(candidate.idsInName)) {
+                candidate.crn = resolveCrn(id);
                 if (!candidate.crn.isEmpty()) {
                     candidate.link.target = id;
                     break;
                 }
             }
         }
+        if (m_failed)
+            return;
 
         const StoredRecordingFile &file = candidate.file;
         Fingerprint fingerprint;
@@ -923,12 +1031,12 @@ void ImportRun::linkRecordings()
             fingerprint.add((flag.code + u'\n' + flag.message).toUtf8());
 
         const StoredRecordingLink link { file.id, candidate.crn, fingerprint.value() };
-        const auto old = links->constFind(file.id);
-        if (old == links->constEnd() || old->crn != link.crn
+        const auto old = m_oldLinks->constFind(file.id);
+        if (old == m_oldLinks->constEnd() || old->crn != link.crn
             || old->fingerprint != link.fingerprint) {
             changed.append(link);
             affected.insert(link.crn);
-            if (old != links->constEnd())
+            if (old != m_oldLinks->constEnd())
                 affected.insert(old->crn);
         }
         if (!candidate.crn.isEmpty())
@@ -942,58 +1050,79 @@ void ImportRun::linkRecordings()
             ++m_report.recordingsLinked;
     }
     // A recording no record or file names any more leaves its call.
-    for (const StoredRecordingLink &old : std::as_const(*links)) {
-        if (!candidates.contains(old.id) && !old.crn.isEmpty()) {
+    for (const StoredRecordingLink &old : std::as_const(*m_oldLinks)) {
+        if (!m_candidates.contains(old.id) && !old.crn.isEmpty()) {
             changed.append({ old.id, QString(), 0 });
             affected.insert(old.crn);
         }
     }
-    // A call this import rebuilt was written without its recordings.
-    for (const QString &crn : std::as_const(m_savedCrns)) {
-        if (idsByCrn.contains(crn))
-            affected.insert(crn);
-    }
+    // The calls written already have no recording (no recording's key is theirs); the held
+    // ones are written below in any case, and the merged ones go away.
     affected.remove(QString());
+    for (const QString &crn : std::as_const(m_savedCrns))
+        affected.remove(crn);
+    for (const Call &call : std::as_const(m_heldCalls))
+        affected.remove(call.crn());
+    for (const QString &crn : std::as_const(m_staleCrns))
+        affected.remove(crn);
+
+    // What the server needs to serve a recording, written with the call it is in now.
+    QHash<QString, QList<StoredRecording>> rowsByCrn;
+    for (const StoredRecordingLink &link : std::as_const(changed)) {
+        const auto found = m_candidates.constFind(link.id);
+        if (found == m_candidates.constEnd())
+            continue;
+        const StoredRecordingFile &file = found->file;
+        rowsByCrn[link.crn].append(
+            { file.id, link.crn, file.path, file.sizeBytes, file.modifiedUs, file.contentType });
+    }
+
+    QList<PreparedCall> batch;
+    QList<StoredRecording> batchRows;
+    auto save = [&]() {
+        if (!m_failed && (!batch.isEmpty() || !batchRows.isEmpty())
+            && !m_calls.savePreparedCalls(batch, batchRows))
+            fail(m_calls.errorString());
+        batch.clear();
+        batchRows.clear();
+    };
+    auto write = [&](Call &call) {
+        QList<Recording> recordings;
+        const QStringList ids = idsByCrn.value(call.crn());
+        for (const QString &id : ids) {
+            const Candidate &candidate = m_candidates[id];
+            recordings.append(RecordingLinker::place(call, candidate.file, candidate.link));
+        }
+        RecordingLinker::attach(call, recordings);
+        batch.append(CallStore::prepareCall(call));
+        batchRows.append(rowsByCrn.take(call.crn()));
+        if (batch.size() >= kRecordingCallsPerBatch)
+            save();
+    };
+    for (Call &call : m_heldCalls) {
+        write(call);
+        m_savedCrns.insert(call.crn());
+    }
+    m_heldCalls.clear();
 
     QStringList crns = affected.values();
     crns.sort();
-    QList<Call> calls;
-    auto save = [&]() {
-        if (!m_failed && !calls.isEmpty() && !m_calls.saveCalls(calls))
-            fail(m_calls.errorString());
-        calls.clear();
-    };
     for (const QString &crn : std::as_const(crns)) {
         std::optional<Call> call = m_calls.findCall(crn);
         if (!call || call->crn() != crn)
             continue; // merged into another call, which is in the list itself
-        QList<Recording> recordings;
-        const QStringList ids = idsByCrn.value(crn);
-        for (const QString &id : ids) {
-            const Candidate &candidate = candidates[id];
-            recordings.append(RecordingLinker::place(*call, candidate.file, candidate.link));
-        }
-        RecordingLinker::attach(*call, recordings);
-        calls.append(std::move(*call));
-        if (!m_savedCrns.contains(crn))
-            ++m_report.callsGivenRecordings;
-        if (calls.size() >= kRecordingCallsPerBatch)
-            save();
+        write(*call);
+        ++m_report.callsGivenRecordings;
     }
+    // The recordings that are in no call now (or whose call is gone) go with the last batch.
+    for (const QList<StoredRecording> &rows : std::as_const(rowsByCrn))
+        batchRows.append(rows);
     save();
 
-    // What the server needs to serve them, then what was written, for the next import.
-    QList<StoredRecording> rows;
-    for (const StoredRecordingLink &link : std::as_const(changed)) {
-        const auto found = candidates.constFind(link.id);
-        if (found == candidates.constEnd())
-            continue;
-        const StoredRecordingFile &file = found->file;
-        rows.append(
-            { file.id, link.crn, file.path, file.sizeBytes, file.modifiedUs, file.contentType });
-    }
-    if (!m_failed && !rows.isEmpty() && !m_calls.saveRecordings(rows))
+    if (!m_staleCrns.isEmpty() && !m_failed && !m_calls.removeCalls(m_staleCrns))
         fail(m_calls.errorString());
+    // What was written, for the next import; an import that stops before this only writes
+    // these calls again.
     if (!m_failed && !changed.isEmpty() && !m_events.saveRecordingLinks(changed))
         fail(m_events.errorString());
 }
@@ -1150,6 +1279,8 @@ ImportReport Importer::importPaths(const QStringList &paths)
     }
     Q_EMIT progress(Phase::Reading, bytesTotal, bytesTotal);
     const qint64 readingMs = timer.elapsed();
+    if (!run.failed())
+        run.gatherRecordings();
     if (!run.failed())
         run.buildCalls();
     const qint64 buildingMs = timer.elapsed() - readingMs;

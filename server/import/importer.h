@@ -57,7 +57,10 @@ struct ImportReport
 // Runs synchronously on the calling thread, which must own the CallStore. Reports progress,
 // skipped files and rejected rows through signals as they happen, and everything in the
 // returned ImportReport. Memory stays flat in the size of the files: rows go to the database
-// in batches, and calls are rebuilt one by one.
+// in batches, and calls are rebuilt one by one. A rebuilt call that a recording may belong to
+// (its CRN or a leg's id is one a recording is linked by) is the exception: it is held until
+// every call is built and the recordings are linked, then written once, with its recordings
+// and their rows in the same transaction, so memory grows with those calls.
 class Importer : public QObject
 {
     Q_OBJECT

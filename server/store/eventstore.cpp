@@ -737,3 +737,30 @@ bool EventStore::saveRecordingLinks(const QList<StoredRecordingLink> &links)
     }
     return exec("COMMIT");
 }
+
+std::optional<QList<EventStore::KeyOwner>> EventStore::callsWithKey(const QString &key)
+{
+    if (!m_selectKeyOwners) {
+        auto select = std::make_unique<Statement>();
+        if (!select->prepare(m_db,
+                             "SELECT crn, kind = 'crn' FROM call_keys"
+                             " WHERE key = ? AND kind IN ('crn', 'leg') ORDER BY crn")) {
+            fail(u"Cannot look up calls by their keys"_qs);
+            return std::nullopt;
+        }
+        m_selectKeyOwners = std::move(select);
+    }
+
+    const QByteArray text = utf8(key);
+    m_selectKeyOwners->bind(1, text);
+    QList<KeyOwner> owners;
+    int result = SQLITE_ROW;
+    while ((result = m_selectKeyOwners->step()) == SQLITE_ROW)
+        owners.append({ m_selectKeyOwners->text(0), m_selectKeyOwners->integer(1) != 0 });
+    m_selectKeyOwners->reset();
+    if (result != SQLITE_DONE) {
+        fail(u"Cannot look up calls by their keys"_qs);
+        return std::nullopt;
+    }
+    return owners;
+}

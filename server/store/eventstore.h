@@ -151,6 +151,16 @@ public:
     std::optional<QHash<QString, StoredRecordingLink>> recordingLinks();
     bool saveRecordingLinks(const QList<StoredRecordingLink> &links);
 
+    // The stored calls that have this key (CrnText::normalized) as their CRN or as a leg's id,
+    // by CRN; read from the CallStore's key table, so that the importer can tell whose a
+    // recording is while some calls are still to be written. Nullopt when the read fails.
+    struct KeyOwner
+    {
+        QString crn;
+        bool isCrn = false; // else a leg of the call
+    };
+    std::optional<QList<KeyOwner>> callsWithKey(const QString &key);
+
     QString errorString() const { return m_errorString; }
 
 private:
@@ -183,6 +193,7 @@ private:
     std::unique_ptr<Statement> m_selectGroup;
     std::unique_ptr<Statement> m_selectOverlaps;
     std::unique_ptr<Statement> m_selectAgentEvents;
+    std::unique_ptr<Statement> m_selectKeyOwners; // prepared on first use
 
     // key: leg '\n' group
     QHash<QByteArray, LinkSpan> m_links;

@@ -3,6 +3,7 @@
 #include "testwav.h"
 
 #include <QElapsedTimer>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -75,6 +76,8 @@ private Q_SLOTS:
     void keepsASeekAskedForWhileLoading();
     void playsOnAcrossAGap();
     void clampsRateAndVolume();
+    void playheadGlides_data();
+    void playheadGlides();
     void skipsWithinTheRecording();
     void seeksToStartAndEnd();
     void overlappingRecordingTakesOver();
@@ -369,6 +372,77 @@ void TestPlaybackController::clampsRateAndVolume()
     QTRY_VERIFY(m_controller->position() - from >= 1'000'000);
     QVERIFY2(clock.elapsed() < 900, qPrintable(QString::number(clock.elapsed())));
     m_controller->pause();
+}
+
+void TestPlaybackController::playheadGlides_data()
+{
+    QTest::addColumn<double>("rate");
+    QTest::newRow("1x") << 1.0;
+    QTest::newRow("2x") << 2.0;
+}
+
+void TestPlaybackController::playheadGlides()
+{
+    QFETCH(double, rate);
+    // 6 s of recording at 10 s: long enough for the watched second at 2x.
+    const QString path = m_dir.filePath(u"long.wav"_qs);
+    QVERIFY(TestWav::write(path, TestWav::clean({}, 6 * kPcmBytesPerSecond)));
+    m_controller->setRate(rate);
+    m_controller->setCall(at(0), at(20), { { u"long"_qs, at(10), 6'000'000, path } });
+    m_controller->playAt(at(10));
+    QTRY_COMPARE(m_controller->state(), PlaybackController::State::Playing);
+
+    // A second of playback from the backend's first report on. GStreamer reports about 10
+    // times a second, so without interpolation about 10 distinct positions arrive; at ~30 Hz
+    // at least 20 must.
+    QSignalSpy positions(m_controller.get(), &PlaybackController::positionChanged);
+    QVERIFY(positions.wait(1000));
+    positions.clear();
+    constexpr qint64 windowMs = 1000;
+    QElapsedTimer clock;
+    clock.start();
+    QTRY_VERIFY_WITH_TIMEOUT(clock.elapsed() >= windowMs, 5000);
+    QCOMPARE(m_controller->state(), PlaybackController::State::Playing);
+
+    QList<qint64> seen;
+    for (const QList<QVariant> &arguments : std::as_const(positions))
+        seen.append(us(arguments.at(0)));
+    QVERIFY(!seen.isEmpty());
+    for (qsizetype i = 1; i < seen.size(); ++i) {
+        QVERIFY2(
+            seen.at(i) >= seen.at(i - 1),
+            qPrintable(
+                QStringLiteral("position %1 us after %2 us").arg(seen.at(i)).arg(seen.at(i - 1))));
+    }
+    QSet<qint64> distinct(seen.cbegin(), seen.cend());
+    const double perSecond = distinct.size() * 1000.0 / double(clock.elapsed());
+    QVERIFY2(perSecond >= 20,
+             qPrintable(QStringLiteral("%1 distinct positions a second in %2")
+                            .arg(perSecond)
+                            .arg(clock.elapsed())));
+
+    // The glide keeps to the audio: never more than the interpolation's reach (250 ms of the
+    // clock) ahead of what the backend says, and it covered about the second of the window.
+    const qint64 backendUs = m_backend->position() * 1000;
+    const qint64 shownUs = us(m_controller->position()) - 10'000'000;
+    QVERIFY2(shownUs - backendUs <= qint64(250'000 * rate),
+             qPrintable(QStringLiteral("shown %1 us, backend %2 us").arg(shownUs).arg(backendUs)));
+    QVERIFY2(seen.last() - seen.first() >= qint64(double(windowMs) * 1000 * rate * 0.7),
+             qPrintable(QStringLiteral("%1 us covered").arg(seen.last() - seen.first())));
+
+    // Paused, it stops: what follows is the backend's own figure, never a step past it.
+    m_controller->pause();
+    QTRY_COMPARE(m_controller->state(), PlaybackController::State::Paused);
+    positions.clear();
+    clock.restart();
+    QTRY_VERIFY_WITH_TIMEOUT(clock.elapsed() >= 300, 5000);
+    const qint64 stoppedUs = m_backend->position() * 1000;
+    for (const QList<QVariant> &arguments : std::as_const(positions)) {
+        const qint64 afterUs = us(arguments.at(0)) - 10'000'000;
+        QVERIFY2(afterUs <= stoppedUs,
+                 qPrintable(
+                     QStringLiteral("%1 us after the pause at %2 us").arg(afterUs).arg(stoppedUs)));
+    }
 }
 
 void TestPlaybackController::skipsWithinTheRecording()

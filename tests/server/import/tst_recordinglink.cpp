@@ -6,6 +6,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void audioAmongThePaths();
     void linkOutOfTheFolderIsSkipped();
     void freeSwitchRecordingFoundByName();
+    void rebuiltCallIsWrittenOnceWithItsRecordings();
 
 private:
     // A folder of its own for each case, with "recordings" in it.
@@ -750,6 +753,110 @@ void TestRecordingLink::freeSwitchRecordingFoundByName()
     QCOMPARE(recording.start, utc("2008-07-31T18:36:07.535951Z"));
     QCOMPARE(codesOf(recording), QStringList { u"recording_start_estimated"_qs });
     QCOMPARE(recording.participantIds.size(), 2); // the bridge runs to the hangup
+}
+
+namespace {
+
+// Every write of a row of the calls table, through SQLite triggers on the store's own
+// connection (TEMP: they vanish with it): the CRN, and how many recordings the written
+// document lists (NULL when it has no list).
+bool logCallWrites(CallStore &store)
+{
+    QSqlQuery query(store.database());
+    for (const char *sql : {
+             "CREATE TEMP TABLE call_writes (crn TEXT, recordings INTEGER)",
+             "CREATE TEMP TRIGGER call_inserted AFTER INSERT ON main.calls BEGIN"
+             " INSERT INTO call_writes VALUES"
+             " (NEW.crn, json_array_length(NEW.document, '$.recordings')); END",
+             "CREATE TEMP TRIGGER call_updated AFTER UPDATE ON main.calls BEGIN"
+             " INSERT INTO call_writes VALUES"
+             " (NEW.crn, json_array_length(NEW.document, '$.recordings')); END",
+         }) {
+        if (!query.exec(QString::fromLatin1(sql))) {
+            qWarning().noquote() << query.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+// The logged writes, "crn:recordings" each, in order; the log is emptied.
+QStringList takeCallWrites(CallStore &store)
+{
+    QStringList writes;
+    QSqlQuery query(store.database());
+    if (!query.exec(u"SELECT crn, recordings FROM call_writes ORDER BY rowid"_qs))
+        return { query.lastError().text() };
+    while (query.next()) {
+        writes.append(query.value(0).toString() + u':'
+                      + (query.value(1).isNull() ? u"none"_qs : query.value(1).toString()));
+    }
+    query.exec(u"DELETE FROM call_writes"_qs);
+    return writes;
+}
+
+} // namespace
+
+// A call rebuilt by an import that also links its recordings is written once, with them: an
+// import stopped after some writes never leaves a call stored without the recordings it has.
+void TestRecordingLink::rebuiltCallIsWrittenOnceWithItsRecordings()
+{
+    if (m_audio.isEmpty())
+        QSKIP("CRN_SAMPLES_DIR is not set or has no audio folder");
+    const QString folder = caseFolder(u"written-once"_qs);
+    const QString recordings = folder + u"/recordings"_qs;
+    const QString talking = sampleWav(u"asterisk_testsuite_talking_8k_mono.wav"_qs);
+    // Bob's leg, by its uniqueid, and the whole call, by its linkedid.
+    QVERIFY(copyFile(talking, recordings + u"/1718100000.42.wav"_qs));
+    QVERIFY(copyFile(talking, recordings + u"/2024/06/11/1718100000.41.wav"_qs));
+    const QString cel = folder + u"/cel.csv"_qs;
+    QVERIFY(writeFile(cel, callRows({})));
+    auto store = openStore(QFileInfo(folder).fileName());
+    QVERIFY(store);
+    QVERIFY(logCallWrites(*store));
+
+    // New call and new recordings in one import: one write, with both recordings.
+    const ImportReport first = import(*store, recordings, { cel });
+    QVERIFY2(first.ok, qPrintable(first.errorString));
+    QCOMPARE(first.calls, Q_INT64_C(1));
+    QCOMPARE(first.recordingsLinked, 2);
+    QCOMPARE(takeCallWrites(*store), QStringList { u"1718100000.41:2"_qs });
+    QCOMPARE(store->findRecording(recordingId(u"1718100000.42.wav"_qs))->crn, u"1718100000.41"_qs);
+
+    // New records of the call (Bob's channel starts an application at +2 s): the call is
+    // rebuilt and written once more, with the recordings it had, which did not change.
+    const QString more = folder + u"/cel-more.csv"_qs;
+    QVERIFY(writeFile(
+        more, celRow("APP_START", 2000, "Bob", "1001", "SIP/bob-00000002", kAgentId, kCallerId)));
+    const ImportReport second = import(*store, recordings, { more });
+    QVERIFY2(second.ok, qPrintable(second.errorString));
+    QCOMPARE(second.calls, Q_INT64_C(1));
+    QCOMPARE(second.callsGivenRecordings, Q_INT64_C(0));
+    QCOMPARE(takeCallWrites(*store), QStringList { u"1718100000.41:2"_qs });
+
+    // New records and a new recording of the call together: once, with all three.
+    QVERIFY(copyFile(talking, recordings + u"/out-1718100000.42-b.wav"_qs));
+    const QString later = folder + u"/cel-later.csv"_qs;
+    QVERIFY(writeFile(
+        later, celRow("APP_END", 3000, "Bob", "1001", "SIP/bob-00000002", kAgentId, kCallerId)));
+    const ImportReport third = import(*store, recordings, { later });
+    QVERIFY2(third.ok, qPrintable(third.errorString));
+    QCOMPARE(third.calls, Q_INT64_C(1));
+    QCOMPARE(third.recordingsLinked, 3);
+    QCOMPARE(takeCallWrites(*store), QStringList { u"1718100000.41:3"_qs });
+    const auto call = store->findCall(u"1718100000.41");
+    QVERIFY(call);
+    QCOMPARE(call->recordings.size(), 3);
+    QCOMPARE(store->findRecording(recordingId(u"out-1718100000.42-b.wav"_qs))->crn,
+             u"1718100000.41"_qs);
+
+    // Only a new recording, no new records: the stored call is written once, with it.
+    QVERIFY(copyFile(talking, recordings + u"/in-1718100000.41-c.wav"_qs));
+    const ImportReport fourth = import(*store, recordings, {});
+    QVERIFY2(fourth.ok, qPrintable(fourth.errorString));
+    QCOMPARE(fourth.calls, Q_INT64_C(0));
+    QCOMPARE(fourth.callsGivenRecordings, Q_INT64_C(1));
+    QCOMPARE(takeCallWrites(*store), QStringList { u"1718100000.41:4"_qs });
 }
 
 QTEST_GUILESS_MAIN(TestRecordingLink)
