@@ -69,6 +69,16 @@ void CallSummaryDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing, true);
     const QRect box = opt.rect.adjusted(kPadding, kPadding / 2, -kPadding, -kPadding / 2);
+
+    // A reference that names no call: a dashed frame, italic text and the reason underneath,
+    // so that it cannot be mistaken for a call to open.
+    if (index.data(CallSummaryModel::RowKindRole).value<CallSummaryModel::RowKind>()
+        != CallSummaryModel::RowKind::Call) {
+        paintMissing(painter, opt, index, box, ink, quiet);
+        painter->restore();
+        return;
+    }
+
     // The model's font role makes the CRN column monospace; the second line keeps the view's.
     const QFont base = option.font;
     const QFontMetrics plain(base);
@@ -112,6 +122,32 @@ void CallSummaryDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
         second, Qt::AlignLeft | Qt::AlignVCenter,
         plain.elidedText(parts.join(QStringLiteral(" · ")), Qt::ElideRight, second.width()));
     painter->restore();
+}
+
+void CallSummaryDelegate::paintMissing(QPainter *painter, const QStyleOptionViewItem &option,
+                                       const QModelIndex &index, const QRect &box,
+                                       const QColor &ink, const QColor &quiet) const
+{
+    QPen dashed(quiet, 1, Qt::DashLine);
+    painter->setPen(dashed);
+    painter->setBrush(Qt::NoBrush);
+    painter->drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+
+    QFont italic = option.font;
+    italic.setItalic(true);
+    const QFontMetrics metrics(italic);
+    const QRect inner = box.adjusted(6, 1, -6, -1);
+    const QRect first(inner.left(), inner.top(), inner.width(), metrics.height() + 2);
+    painter->setFont(italic);
+    painter->setPen(ink);
+    painter->drawText(first, Qt::AlignLeft | Qt::AlignVCenter,
+                      metrics.elidedText(index.data().toString(), Qt::ElideMiddle, first.width()));
+
+    const QRect second(inner.left(), first.bottom() + kLineGap, inner.width(), metrics.height());
+    painter->setPen(quiet);
+    painter->drawText(
+        second, Qt::AlignLeft | Qt::AlignVCenter,
+        metrics.elidedText(index.data(Qt::ToolTipRole).toString(), Qt::ElideRight, second.width()));
 }
 
 QSize CallSummaryDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const

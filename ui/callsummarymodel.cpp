@@ -5,6 +5,7 @@
 #include "timetext.h"
 
 #include <QDateTime>
+#include <QFont>
 #include <QFontDatabase>
 #include <QLocale>
 
@@ -12,11 +13,101 @@ CallSummaryModel::CallSummaryModel(QObject *parent)
     : QAbstractTableModel(parent)
 { }
 
-void CallSummaryModel::setSummaries(const QList<CallSummary> &summaries)
+void CallSummaryModel::setSummaries(const QList<CallSummary> &summaries, bool more)
 {
     beginResetModel();
-    m_summaries = summaries;
+    m_rows.clear();
+    m_rows.reserve(summaries.size());
+    for (const CallSummary &summary : summaries)
+        m_rows.append({ summary, RowKind::Call, {}, {} });
+    m_more = more;
+    m_loading = false;
     endResetModel();
+}
+
+void CallSummaryModel::setListedCalls(const QList<ListedCall> &calls)
+{
+    beginResetModel();
+    m_rows.clear();
+    for (const ListedCall &call : calls) {
+        RowKind kind = RowKind::Call;
+        if (call.outcome == ListedCall::Outcome::NotFound)
+            kind = RowKind::NotFound;
+        else if (call.outcome == ListedCall::Outcome::Unavailable)
+            kind = RowKind::Unavailable;
+        m_rows.append({ call.summary, kind, call.reference, call.problem });
+    }
+    m_more = false;
+    m_loading = false;
+    endResetModel();
+}
+
+void CallSummaryModel::appendSummaries(const QList<CallSummary> &summaries, bool more)
+{
+    m_loading = false;
+    m_more = more;
+    if (summaries.isEmpty())
+        return;
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + int(summaries.size()) - 1);
+    for (const CallSummary &summary : summaries)
+        m_rows.append({ summary, RowKind::Call, {}, {} });
+    endInsertRows();
+}
+
+void CallSummaryModel::setMoreAvailable(bool more)
+{
+    m_more = more;
+    m_loading = false;
+}
+
+QList<CallSummary> CallSummaryModel::summaries() const
+{
+    QList<CallSummary> summaries;
+    summaries.reserve(m_rows.size());
+    for (const Row &row : m_rows) {
+        if (row.kind == RowKind::Call)
+            summaries.append(row.summary);
+    }
+    return summaries;
+}
+
+QString CallSummaryModel::countText() const
+{
+    int calls = 0;
+    int notFound = 0;
+    int unavailable = 0;
+    for (const Row &row : m_rows) {
+        calls += row.kind == RowKind::Call ? 1 : 0;
+        notFound += row.kind == RowKind::NotFound ? 1 : 0;
+        unavailable += row.kind == RowKind::Unavailable ? 1 : 0;
+    }
+
+    if (m_more)
+        //: The number of calls loaded while the server has more pages
+        return tr("%1+ calls").arg(calls);
+    QString text = tr("%n call(s)", "", calls);
+    if (notFound > 0)
+        //: %1 is "N calls"
+        text = tr("%1, %n not found", "", notFound).arg(text);
+    if (unavailable > 0)
+        //: %1 is "N calls" or "N calls, M not found"
+        text = tr("%1, %n not available", "", unavailable).arg(text);
+    return text;
+}
+
+bool CallSummaryModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && m_more && !m_loading;
+}
+
+void CallSummaryModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent))
+        return;
+    // One page at a time: views ask again as they lay out, before the page has come.
+    m_loading = true;
+    Q_EMIT moreRequested();
 }
 
 void CallSummaryModel::remember(const CallSummary &summary, int maximumRows)
@@ -25,29 +116,29 @@ void CallSummaryModel::remember(const CallSummary &summary, int maximumRows)
     const int existing = rowOf(summary.crn);
     if (existing > 0) {
         beginMoveRows({}, existing, existing, {}, 0);
-        m_summaries.move(existing, 0);
+        m_rows.move(existing, 0);
         endMoveRows();
     } else if (existing < 0) {
         beginInsertRows({}, 0, 0);
-        m_summaries.prepend(summary);
+        m_rows.prepend({ summary, RowKind::Call, {}, {} });
         endInsertRows();
     }
 
     // A newer copy of the call may have a different outcome or end.
-    m_summaries[0] = summary;
+    m_rows[0] = { summary, RowKind::Call, {}, {} };
     Q_EMIT dataChanged(index(0, 0), index(0, ColumnCount - 1));
 
-    if (m_summaries.size() > maximumRows) {
-        beginRemoveRows({}, maximumRows, int(m_summaries.size()) - 1);
-        m_summaries.resize(maximumRows);
+    if (m_rows.size() > maximumRows) {
+        beginRemoveRows({}, maximumRows, int(m_rows.size()) - 1);
+        m_rows.resize(maximumRows);
         endRemoveRows();
     }
 }
 
 int CallSummaryModel::rowOf(const QString &crn) const
 {
-    for (int row = 0; row < m_summaries.size(); ++row) {
-        if (m_summaries.at(row).crn == crn)
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows.at(row).kind == RowKind::Call && m_rows.at(row).summary.crn == crn)
             return row;
     }
     return -1;
@@ -55,7 +146,7 @@ int CallSummaryModel::rowOf(const QString &crn) const
 
 int CallSummaryModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_summaries.size());
+    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int CallSummaryModel::columnCount(const QModelIndex &parent) const
@@ -68,10 +159,16 @@ QVariant CallSummaryModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
 
-    const CallSummary &summary = m_summaries.at(index.row());
+    const Row &row = m_rows.at(index.row());
+    if (role == RowKindRole)
+        return QVariant::fromValue(row.kind);
+    if (row.kind != RowKind::Call)
+        return missingData(row, index.column(), role);
+
+    const CallSummary &summary = row.summary;
     switch (role) {
     case Qt::DisplayRole:
-        return display(summary, index.column());
+        return display(row, index.column());
     case Qt::AccessibleTextRole:
         return accessibleText(summary);
     case Qt::ToolTipRole:
@@ -94,13 +191,44 @@ QVariant CallSummaryModel::data(const QModelIndex &index, int role) const
         return summary.durationMicroseconds();
     case OutcomeRole:
         return toString(summary.outcome);
+    case CallerRole:
+        return CallText::caller(summary);
     default:
         return {};
     }
 }
 
-QVariant CallSummaryModel::display(const CallSummary &summary, int column) const
+// A reference from a pasted list that names no call: its row says so, and has no call to open.
+QVariant CallSummaryModel::missingData(const Row &row, int column, int role) const
 {
+    const QString text = row.kind == RowKind::NotFound ? tr("not found: %1").arg(row.reference)
+                                                       : tr("not available: %1").arg(row.reference);
+    switch (role) {
+    case Qt::DisplayRole:
+        return column == CrnColumn ? QVariant(text) : QVariant();
+    case Qt::AccessibleTextRole:
+        return text;
+    case Qt::ToolTipRole:
+        return row.kind == RowKind::NotFound
+            ? tr("The server knows no call with the reference %1.").arg(row.reference)
+            : row.problem;
+    case Qt::FontRole: {
+        QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        font.setItalic(true);
+        return font;
+    }
+    case ReferenceRole:
+        return row.reference;
+    case CrnRole:
+        return QString();
+    default:
+        return {};
+    }
+}
+
+QVariant CallSummaryModel::display(const Row &row, int column) const
+{
+    const CallSummary &summary = row.summary;
     switch (column) {
     case CrnColumn:
         return summary.crn;
@@ -161,5 +289,8 @@ QHash<int, QByteArray> CallSummaryModel::roleNames() const
     names.insert(StartRole, "start");
     names.insert(DurationRole, "duration");
     names.insert(OutcomeRole, "outcome");
+    names.insert(RowKindRole, "rowKind");
+    names.insert(ReferenceRole, "reference");
+    names.insert(CallerRole, "caller");
     return names;
 }

@@ -10,26 +10,38 @@
 #include "model/crntext.h"
 #include "playbackcontroller.h"
 #include "playerbar.h"
+#include "resultsexport.h"
+#include "resultsfiltermodel.h"
 #include "searchfield.h"
+#include "searchhistory.h"
 #include "serverindicator.h"
 #include "settingsdialog.h"
 #include "timetext.h"
 #include "json/calljson.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QFileDialog>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace {
 
@@ -46,7 +58,7 @@ QLabel *paneTitle(const QString &text, QWidget *parent)
 }
 
 // A list of calls, two lines each; the delegate reads every column of the row.
-QListView *summaryView(CallSummaryModel *model, const QString &accessibleName, QWidget *parent)
+QListView *summaryView(QAbstractItemModel *model, const QString &accessibleName, QWidget *parent)
 {
     auto *view = new QListView(parent);
     view->setModel(model);
@@ -82,6 +94,10 @@ MainWindow::MainWindow(CallLookup *lookup, QWidget *parent)
 {
     setWindowTitle(tr("CRN Console"));
     setWindowIcon(Icons::application());
+    m_matchesFilter = new ResultsFilterModel(this);
+    m_matchesFilter->setSourceModel(m_matches);
+    m_history = new SearchHistory(this);
+    m_export = new ResultsExport(this);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -111,13 +127,42 @@ MainWindow::MainWindow(CallLookup *lookup, QWidget *parent)
     statusBar()->addPermanentWidget(m_server);
     createActions();
 
-    connect(m_banner, &MessageBanner::actionTriggered, this, [this] { search(m_lastQuery); });
+    connect(m_banner, &MessageBanner::actionTriggered, this, [this] {
+        if (m_bannerAction == BannerAction::CancelExport)
+            cancelExport();
+        else
+            search(m_lastQuery);
+    });
     connect(m_banner, &MessageBanner::dismissed, this, [this] { m_bannerIsFreshness = false; });
 
     connect(m_lookup, &CallLookup::searchStarted, this, &MainWindow::onSearchStarted);
     connect(m_lookup, &CallLookup::callFound, this, &MainWindow::onCallFound);
     connect(m_lookup, &CallLookup::callConfirmed, this, &MainWindow::onCallConfirmed);
     connect(m_lookup, &CallLookup::matchesFound, this, &MainWindow::onMatchesFound);
+    connect(m_lookup, &CallLookup::matchesAppended, this, &MainWindow::onMatchesAppended);
+    connect(m_lookup, &CallLookup::moreMatchesFailed, this, &MainWindow::onMoreMatchesFailed);
+    connect(m_lookup, &CallLookup::listFound, this, &MainWindow::onListFound);
+    // The model asks as the list is scrolled to its end; the lookup holds the server's cursor.
+    connect(m_matches, &CallSummaryModel::moreRequested, this,
+            [this] { m_lookup->fetchMoreMatches(m_matchesQuery); });
+    connect(m_matchesFilter, &QAbstractItemModel::modelReset, this,
+            &MainWindow::updateMatchesCount);
+    connect(m_matchesFilter, &QAbstractItemModel::rowsInserted, this,
+            &MainWindow::updateMatchesCount);
+    connect(m_matchesFilter, &QAbstractItemModel::rowsRemoved, this,
+            &MainWindow::updateMatchesCount);
+    connect(m_history, &SearchHistory::recentChanged, this,
+            [this] { m_search->setRecentSearches(m_history->recent()); });
+    m_search->setRecentSearches(m_history->recent());
+    connect(m_export, &ResultsExport::finished, this,
+            [this](const QString &path, int calls, bool ok, const QString &sentence) {
+                if (ok)
+                    statusBar()->showMessage(tr("Exported %n call(s) to %1.", "", calls).arg(path),
+                                             10000);
+                else
+                    m_banner->showMessage(MessageBanner::Kind::Error, sentence);
+                Q_EMIT resultsExported(path, ok, sentence);
+            });
     connect(m_lookup, &CallLookup::notFound, this, &MainWindow::onNotFound);
     connect(m_lookup, &CallLookup::failed, this, &MainWindow::onFailed);
     connect(m_lookup, &CallLookup::cacheProblem, this, [this](const QString &sentence) {
@@ -167,7 +212,46 @@ QWidget *MainWindow::buildLeftPane()
     layout->setSpacing(4);
 
     m_matchesTitle = paneTitle(tr("Matches"), pane);
-    m_matchesView = summaryView(m_matches, tr("Calls matching the search"), pane);
+    m_matchesCount = new QLabel(pane);
+    m_matchesCount->setObjectName(QStringLiteral("matchesCount"));
+    // The count must be read whole; a long query in the title gives way instead.
+    m_matchesTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_matchesTitle, 1);
+    titleRow->addWidget(m_matchesCount);
+
+    // Sorting and the quick filter work on the rows loaded so far.
+    m_matchesTools = new QWidget(pane);
+    auto *tools = new QHBoxLayout(m_matchesTools);
+    tools->setContentsMargins(0, 0, 0, 0);
+    m_filterField = new QLineEdit(m_matchesTools);
+    m_filterField->setObjectName(QStringLiteral("matchesFilter"));
+    m_filterField->setPlaceholderText(tr("Filter these results"));
+    m_filterField->setAccessibleName(tr("Filter the loaded results"));
+    m_filterField->setClearButtonEnabled(true);
+    m_sortBox = new QComboBox(m_matchesTools);
+    m_sortBox->setObjectName(QStringLiteral("matchesSort"));
+    m_sortBox->setAccessibleName(tr("Sort the results by"));
+    m_sortBox->addItem(tr("As found"), QVariant::fromValue(ResultsFilterModel::SortKey::Found));
+    m_sortBox->addItem(tr("Start"), QVariant::fromValue(ResultsFilterModel::SortKey::Start));
+    m_sortBox->addItem(tr("Duration"), QVariant::fromValue(ResultsFilterModel::SortKey::Duration));
+    m_sortBox->addItem(tr("Caller"), QVariant::fromValue(ResultsFilterModel::SortKey::Caller));
+    m_sortBox->addItem(tr("Outcome"), QVariant::fromValue(ResultsFilterModel::SortKey::Outcome));
+    m_sortOrder = new QToolButton(m_matchesTools);
+    m_sortOrder->setObjectName(QStringLiteral("matchesSortOrder"));
+    m_sortOrder->setCheckable(true);
+    m_sortOrder->setText(QStringLiteral("↑"));
+    m_sortOrder->setToolTip(tr("Sort in descending order"));
+    m_sortOrder->setAccessibleName(tr("Descending order"));
+    tools->addWidget(m_filterField, 1);
+    tools->addWidget(m_sortBox);
+    tools->addWidget(m_sortOrder);
+    connect(m_filterField, &QLineEdit::textChanged, m_matchesFilter,
+            &ResultsFilterModel::setFilterText);
+    connect(m_sortBox, &QComboBox::currentIndexChanged, this, &MainWindow::applySort);
+    connect(m_sortOrder, &QToolButton::toggled, this, &MainWindow::applySort);
+
+    m_matchesView = summaryView(m_matchesFilter, tr("Calls matching the search"), pane);
     m_matchesView->setObjectName(QStringLiteral("matches"));
     m_matchesTitle->setBuddy(m_matchesView);
     auto *recentTitle = paneTitle(tr("Recent calls"), pane);
@@ -175,11 +259,14 @@ QWidget *MainWindow::buildLeftPane()
     m_recentView->setObjectName(QStringLiteral("recentCalls"));
     recentTitle->setBuddy(m_recentView);
 
-    layout->addWidget(m_matchesTitle);
+    layout->addLayout(titleRow);
+    layout->addWidget(m_matchesTools);
     layout->addWidget(m_matchesView, 3);
     layout->addWidget(recentTitle);
     layout->addWidget(m_recentView, 2);
     m_matchesTitle->hide();
+    m_matchesCount->hide();
+    m_matchesTools->hide();
     m_matchesView->hide();
 
     // A single click opens: the supervisor is in a hurry, and a newer pick supersedes.
@@ -232,9 +319,16 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
+    auto *exportResults = new QAction(tr("&Export results…"), this);
+    exportResults->setObjectName(QStringLiteral("exportResults"));
+    exportResults->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    connect(exportResults, &QAction::triggered, this, &MainWindow::exportResults);
+
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(focus);
     file->addAction(reload);
+    file->addSeparator();
+    file->addAction(exportResults);
     file->addSeparator();
     file->addAction(quit);
 
@@ -242,6 +336,12 @@ void MainWindow::createActions()
     auto *settings = edit->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
     settings->setObjectName(QStringLiteral("settings"));
     settings->setMenuRole(QAction::PreferencesRole);
+
+    // Rebuilt as it opens, so that it always lists what SearchHistory holds.
+    m_searchesMenu = menuBar()->addMenu(tr("Sea&rches"));
+    m_searchesMenu->setObjectName(QStringLiteral("searches"));
+    connect(m_searchesMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildSearchesMenu);
+    rebuildSearchesMenu();
 
     // The player's own actions, so that their keys can be found in a menu; they act only while
     // a call is on screen.
@@ -313,6 +413,7 @@ void MainWindow::refresh()
 
 void MainWindow::onSearchStarted(const QString &cleanedText)
 {
+    m_history->addRecent(cleanedText);
     // The field shows what is actually searched, after the lookup cleaned it.
     if (m_search->text() != cleanedText)
         m_search->setText(cleanedText);
@@ -399,25 +500,255 @@ void MainWindow::onMatchesFound(const QString &query, const QList<CallSummary> &
         onNotFound(query);
         return;
     }
-    m_matches->setSummaries(matches);
-    // Until one is picked, no call on screen may pass for the answer.
-    showWelcome(tr("Pick one of the matching calls on the left to see what happened."));
-    m_matchesTitle->setText(tr("Matches for “%1”").arg(shortened(query)));
-    m_matchesTitle->show();
-    m_matchesView->show();
-    m_banner->showMessage(
-        MessageBanner::Kind::Information,
-        tr("%n call(s) match “%1”. Pick one on the left to open it.", "", int(matches.size()))
-            .arg(shortened(query)));
+    cancelExport();
+    m_matchesQuery = query;
+    m_matches->setSummaries(matches, m_lookup->hasMoreMatches(query));
+    showMatches(tr("Matches for “%1”").arg(shortened(query)));
+    m_banner->showMessage(MessageBanner::Kind::Information,
+                          tr("%1 match “%2”. Pick one on the left to open it.")
+                              .arg(m_matches->countText(), shortened(query)));
     m_bannerIsFreshness = false;
     m_ageTimer.stop();
+}
+
+void MainWindow::showMatches(const QString &title)
+{
+    // Until one is picked, no call on screen may pass for the answer.
+    showWelcome(tr("Pick one of the matching calls on the left to see what happened."));
+    m_matchesTitle->setText(title);
+    m_matchesTitle->show();
+    m_matchesCount->show();
+    m_matchesTools->show();
+    m_matchesView->show();
+    m_matchesView->scrollToTop();
+    updateMatchesCount();
+}
+
+void MainWindow::onMatchesAppended(const QString &query, const QList<CallSummary> &matches,
+                                   bool more)
+{
+    if (query != m_matchesQuery)
+        return;
+    m_matches->appendSummaries(matches, more);
+    updateMatchesCount();
+    continueExport();
+}
+
+void MainWindow::onMoreMatchesFailed(const QString &query, const QString &sentence)
+{
+    if (query != m_matchesQuery)
+        return;
+    // No more asking on every scroll: the banner's Retry runs the search again.
+    m_matches->setMoreAvailable(false);
+    updateMatchesCount();
+    m_pendingExport.clear();
+    m_bannerAction = BannerAction::Retry;
+    m_banner->showMessage(MessageBanner::Kind::Error,
+                          tr("More results could not be loaded. %1").arg(sentence), tr("Retry"));
+    m_bannerIsFreshness = false;
+}
+
+void MainWindow::onListFound(const QString &query, const QList<ListedCall> &calls)
+{
+    statusBar()->clearMessage();
+    cancelExport();
+    m_matchesQuery = query;
+    m_matches->setListedCalls(calls);
+    showMatches(tr("Calls pasted"));
+
+    const auto found = std::count_if(calls.cbegin(), calls.cend(), [](const ListedCall &call) {
+        return call.outcome == ListedCall::Outcome::Found;
+    });
+    const MessageBanner::Kind kind
+        = found == calls.size() ? MessageBanner::Kind::Information : MessageBanner::Kind::Warning;
+    m_bannerAction = BannerAction::Retry;
+    m_banner->showMessage(kind,
+                          tr("%1 of the %n pasted reference(s) name a call. Pick one on the "
+                             "left to open it.",
+                             "", int(calls.size()))
+                              .arg(found));
+    m_bannerIsFreshness = false;
+    m_ageTimer.stop();
+}
+
+void MainWindow::updateMatchesCount()
+{
+    QString text = m_matches->countText();
+    if (m_matchesFilter->rowCount() != m_matches->rowCount())
+        //: %1 is the number of rows the filter lets through, %2 e.g. "50+ calls"
+        text = tr("%1 of %2").arg(m_matchesFilter->rowCount()).arg(text);
+    m_matchesCount->setText(text);
+}
+
+void MainWindow::applySort()
+{
+    const auto key = m_sortBox->currentData().value<ResultsFilterModel::SortKey>();
+    const bool descending = m_sortOrder->isChecked();
+    m_sortOrder->setText(descending ? QStringLiteral("↓") : QStringLiteral("↑"));
+    m_matchesFilter->setSortKey(key, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+}
+
+void MainWindow::rebuildSearchesMenu()
+{
+    m_searchesMenu->clear();
+    QAction *save
+        = m_searchesMenu->addAction(tr("&Save this search…"), this, &MainWindow::saveCurrentSearch);
+    save->setObjectName(QStringLiteral("saveSearch"));
+    save->setEnabled(!m_search->text().trimmed().isEmpty());
+
+    const QList<SearchHistory::SavedSearch> saved = m_history->saved();
+    m_searchesMenu->addSection(tr("Saved searches"));
+    if (saved.isEmpty())
+        m_searchesMenu->addAction(tr("No saved searches"))->setEnabled(false);
+    for (const SearchHistory::SavedSearch &entry : saved) {
+        QAction *run = m_searchesMenu->addAction(
+            entry.name, this, [this, name = entry.name] { runSavedSearch(name); });
+        run->setToolTip(entry.query);
+        run->setStatusTip(entry.query);
+    }
+
+    QMenu *remove = m_searchesMenu->addMenu(tr("&Delete saved search"));
+    remove->setEnabled(!saved.isEmpty());
+    for (const SearchHistory::SavedSearch &entry : saved)
+        remove->addAction(entry.name, m_history,
+                          [this, name = entry.name] { m_history->remove(name); });
+
+    QMenu *recent = m_searchesMenu->addMenu(tr("&Recent searches"));
+    const QStringList recentSearches = m_history->recent();
+    recent->setEnabled(!recentSearches.isEmpty());
+    for (const QString &query : recentSearches)
+        recent->addAction(shortened(query), this, [this, query] { search(query); });
+    if (!recentSearches.isEmpty()) {
+        recent->addSeparator();
+        recent->addAction(tr("&Clear recent searches"), m_history, &SearchHistory::clearRecent);
+    }
+}
+
+void MainWindow::saveCurrentSearch()
+{
+    const QString query = m_search->text().trimmed();
+    if (query.isEmpty()) {
+        m_banner->showMessage(MessageBanner::Kind::Information,
+                              tr("Type or paste a search first, then save it under a name."));
+        m_bannerIsFreshness = false;
+        return;
+    }
+    bool ok = false;
+    const QString name = QInputDialog::getText(
+        this, tr("Save search"), tr("Name for the search “%1”:").arg(shortened(query)),
+        QLineEdit::Normal, query, &ok);
+    if (ok)
+        saveSearch(name, query);
+}
+
+void MainWindow::saveSearch(const QString &name, const QString &query)
+{
+    if (m_history->save(name, query))
+        statusBar()->showMessage(tr("Saved the search as “%1”.").arg(name.trimmed()), 5000);
+}
+
+void MainWindow::runSavedSearch(const QString &name)
+{
+    const QString query = m_history->savedQuery(name);
+    if (query.isEmpty())
+        return;
+    m_search->setText(query);
+    search(query);
+}
+
+void MainWindow::exportResults()
+{
+    if (m_matches->summaries().isEmpty() || m_matchesView->isHidden()) {
+        m_banner->showMessage(MessageBanner::Kind::Information,
+                              tr("There are no results to export. Search first; the calls it "
+                                 "finds can then be exported."));
+        m_bannerIsFreshness = false;
+        return;
+    }
+
+    bool loadRemaining = false;
+    if (m_matches->moreAvailable()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Export results"),
+            tr("%1 are loaded and the server has more. Load all of them before exporting?")
+                .arg(m_matches->countText()),
+            QMessageBox::YesAll | QMessageBox::No | QMessageBox::Cancel, QMessageBox::YesAll);
+        if (answer == QMessageBox::Cancel)
+            return;
+        loadRemaining = answer == QMessageBox::YesAll;
+    }
+
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export results"), folder + u"/calls.csv"_qs, tr("CSV files (*.csv)"));
+    if (!path.isEmpty())
+        exportResultsTo(path, loadRemaining);
+}
+
+void MainWindow::exportResultsTo(const QString &path, bool loadRemaining)
+{
+    if (!loadRemaining || !m_matches->moreAvailable()) {
+        writeExport(path);
+        return;
+    }
+    m_pendingExport = path;
+    continueExport();
+}
+
+void MainWindow::continueExport()
+{
+    if (m_pendingExport.isEmpty())
+        return;
+    if (!m_matches->moreAvailable()) {
+        const QString path = std::exchange(m_pendingExport, {});
+        m_bannerAction = BannerAction::Retry;
+        m_banner->dismiss();
+        writeExport(path);
+        return;
+    }
+
+    const QString text
+        = tr("Loading all results for the export: %1 so far…").arg(m_matches->countText());
+    // The banner says how far loading has come, with a button to cancel it.
+    if (m_bannerAction == BannerAction::CancelExport && m_banner->isVisible())
+        m_banner->updateText(text);
+    else
+        m_banner->showMessage(MessageBanner::Kind::Information, text, tr("Cancel"));
+    m_bannerAction = BannerAction::CancelExport;
+    m_bannerIsFreshness = false;
+    if (m_matches->canFetchMore({}))
+        m_matches->fetchMore({});
+}
+
+void MainWindow::cancelExport()
+{
+    if (m_pendingExport.isEmpty())
+        return;
+    m_pendingExport.clear();
+    m_bannerAction = BannerAction::Retry;
+    m_banner->dismiss();
+    statusBar()->showMessage(tr("The export was cancelled."), 5000);
+}
+
+void MainWindow::writeExport(const QString &path)
+{
+    if (!m_export->start(m_matches->summaries(), path)) {
+        m_banner->showMessage(MessageBanner::Kind::Information,
+                              tr("An export is still being written; try again in a moment."));
+        m_bannerIsFreshness = false;
+        return;
+    }
+    statusBar()->showMessage(tr("Exporting %1…").arg(m_matches->countText()));
 }
 
 void MainWindow::onNotFound(const QString &query)
 {
     statusBar()->clearMessage();
+    cancelExport();
     m_matches->setSummaries({});
     m_matchesTitle->hide();
+    m_matchesCount->hide();
+    m_matchesTools->hide();
     m_matchesView->hide();
     // The previous call stays out of sight, so that nobody reads it as this search's answer.
     showWelcome();
@@ -435,6 +766,7 @@ void MainWindow::onFailed(const QString &query, const QString &sentence)
     // A call on screen that is not what was asked for must not pass for the answer.
     if (CrnText::normalized(query) != CrnText::normalized(shownCrn()))
         showWelcome();
+    m_bannerAction = BannerAction::Retry;
     m_banner->showMessage(MessageBanner::Kind::Error, sentence, tr("Retry"));
     m_bannerIsFreshness = false;
     m_ageTimer.stop();

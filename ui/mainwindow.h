@@ -8,6 +8,13 @@
 
 class CallSummaryModel;
 class CallView;
+class QComboBox;
+class QLineEdit;
+class QMenu;
+class QToolButton;
+class ResultsExport;
+class ResultsFilterModel;
+class SearchHistory;
 class ConsoleSettings;
 class MessageBanner;
 class PlaybackController;
@@ -25,9 +32,12 @@ class ServerIndicator;
 //
 // It only presents: every search goes to CallLookup's slots and every answer comes back
 // through its signals, so the window never waits. Problems are sentences in the banner, never
-// dialogs. Recently opened calls are remembered in QSettings. With setPlayback, the call view's
-// player plays the recordings; the menu bar has the player's keys (Playback) and the settings
-// (Edit > Settings...). UI thread.
+// dialogs. Recently opened calls are remembered in QSettings. The results list loads further
+// pages as it is scrolled, can be sorted and filtered, shows a pasted list of CRNs in the order
+// pasted, and is exported to CSV (File > Export results...); recent and saved searches are in
+// the Searches menu and the search field's completer (SearchHistory). With setPlayback, the call
+// view's player plays the recordings; the menu bar has the player's keys (Playback) and the
+// settings (Edit > Settings...). UI thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -42,6 +52,14 @@ public:
     ServerIndicator *serverIndicator() const { return m_server; }
     CallSummaryModel *matches() const { return m_matches; }
     CallSummaryModel *recentCalls() const { return m_recent; }
+    ResultsFilterModel *matchesFilter() const { return m_matchesFilter; }
+    QListView *matchesView() const { return m_matchesView; }
+    QLineEdit *matchesFilterField() const { return m_filterField; }
+    QComboBox *matchesSortBox() const { return m_sortBox; }
+    QLabel *matchesCountLabel() const { return m_matchesCount; }
+    SearchHistory *searchHistory() const { return m_history; }
+    ResultsExport *resultsExport() const { return m_export; }
+    QMenu *searchesMenu() const { return m_searchesMenu; }
     // The CRN of the call on screen, or an empty string.
     QString shownCrn() const;
 
@@ -56,10 +74,22 @@ public Q_SLOTS:
     void focusSearch();
     void refresh();
     void showSettings();
+    // Asks for a name and saves the search in the field under it.
+    void saveCurrentSearch();
+    void saveSearch(const QString &name, const QString &query);
+    void runSavedSearch(const QString &name);
+    // Asks for a file and whether to load the remaining pages first.
+    void exportResults();
+    // Writes the loaded calls to path; with loadRemaining, the remaining pages are loaded first
+    // (the banner shows the progress and offers to cancel).
+    void exportResultsTo(const QString &path, bool loadRemaining);
+    void cancelExport();
 
 Q_SIGNALS:
     // The call is on screen, painted with this copy.
     void callShown(const QString &crn, CallLookup::Freshness freshness);
+    // A CSV export ended; sentence says why it failed.
+    void resultsExported(const QString &path, bool ok, const QString &sentence);
 
 private:
     void buildSearchBar(QWidget *parent);
@@ -71,6 +101,15 @@ private:
     void onCallFound(const Call &call, CallLookup::Freshness freshness, const QDateTime &fetchedAt);
     void onCallConfirmed(const QString &crn, const QDateTime &checkedAt);
     void onMatchesFound(const QString &query, const QList<CallSummary> &matches);
+    void onMatchesAppended(const QString &query, const QList<CallSummary> &matches, bool more);
+    void onMoreMatchesFailed(const QString &query, const QString &sentence);
+    void onListFound(const QString &query, const QList<ListedCall> &calls);
+    void showMatches(const QString &title);
+    void updateMatchesCount();
+    void applySort();
+    void rebuildSearchesMenu();
+    void continueExport();
+    void writeExport(const QString &path);
     void onNotFound(const QString &query);
     void onFailed(const QString &query, const QString &sentence);
     void onServerStateChanged(CallLookup::ServerState state, const QString &sentence);
@@ -90,6 +129,13 @@ private:
     CallSummaryModel *m_matches = nullptr;
     CallSummaryModel *m_recent = nullptr;
     QLabel *m_matchesTitle = nullptr;
+    QLabel *m_matchesCount = nullptr;
+    QWidget *m_matchesTools = nullptr;
+    QLineEdit *m_filterField = nullptr;
+    QComboBox *m_sortBox = nullptr;
+    QToolButton *m_sortOrder = nullptr;
+    ResultsFilterModel *m_matchesFilter = nullptr;
+    QString m_matchesQuery;
     QListView *m_matchesView = nullptr;
     QListView *m_recentView = nullptr;
     QStackedWidget *m_pages = nullptr;
@@ -98,6 +144,14 @@ private:
     ServerIndicator *m_server = nullptr;
     RecordingDownloads *m_downloads = nullptr;
     ConsoleSettings *m_settings = nullptr;
+    SearchHistory *m_history = nullptr;
+    QMenu *m_searchesMenu = nullptr;
+    ResultsExport *m_export = nullptr;
+    // The file an export writes once the remaining pages have come; empty when none waits.
+    QString m_pendingExport;
+    // What the banner's button does: retry the search, or cancel loading pages for an export.
+    enum class BannerAction { Retry, CancelExport };
+    BannerAction m_bannerAction = BannerAction::Retry;
 
     QString m_lastQuery;
     // What the banner says about the call on screen, kept to refresh "5 min ago".

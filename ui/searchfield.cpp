@@ -1,6 +1,12 @@
 #include "searchfield.h"
 
+#include "lookup/calllookup.h"
 #include "model/crntext.h"
+
+#include <QAbstractItemView>
+#include <QCompleter>
+#include <QKeyEvent>
+#include <QStringListModel>
 
 #include <algorithm>
 
@@ -15,7 +21,15 @@ bool isInvisible(QChar c)
 
 SearchField::SearchField(QWidget *parent)
     : QLineEdit(parent)
+    , m_recent(new QStringListModel(this))
+    , m_completer(new QCompleter(m_recent, this))
 {
+    m_completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_completer->setFilterMode(Qt::MatchContains);
+    m_completer->setCompletionMode(QCompleter::PopupCompletion);
+    m_completer->popup()->setAccessibleName(tr("Recent searches"));
+    setCompleter(m_completer);
+
     setPlaceholderText(tr("CRN, leg id, phone number, agent or queue"));
     setAccessibleName(tr("Search for a call"));
     setToolTip(tr("Paste a call reference (CRN) or a leg id, or type a phone number, an agent "
@@ -26,8 +40,36 @@ SearchField::SearchField(QWidget *parent)
     connect(this, &QLineEdit::textEdited, this, &SearchField::onTextEdited);
 }
 
+void SearchField::setRecentSearches(const QStringList &searches)
+{
+    m_recent->setStringList(searches);
+}
+
+QStringList SearchField::recentSearches() const
+{
+    return m_recent->stringList();
+}
+
+void SearchField::keyPressEvent(QKeyEvent *event)
+{
+    // Down in an empty field shows every recent search, not only those matching a prefix.
+    if (event->key() == Qt::Key_Down && text().isEmpty() && m_recent->rowCount() > 0
+        && !m_completer->popup()->isVisible()) {
+        m_completer->setCompletionPrefix(QString());
+        m_completer->complete();
+        return;
+    }
+    QLineEdit::keyPressEvent(event);
+}
+
 QString SearchField::cleanedPaste(const QString &text)
 {
+    // Several CRNs become one search, each cleaned on its own, before the white space between
+    // them is lost.
+    const QStringList references = CallLookup::referenceList(text);
+    if (!references.isEmpty())
+        return references.join(u", "_qs);
+
     QString visible;
     visible.reserve(text.size());
     for (const QChar c : text) {

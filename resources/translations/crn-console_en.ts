@@ -130,6 +130,46 @@
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1+ calls</source>
+        <extracomment>The number of calls loaded while the server has more pages</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %n not found</source>
+        <extracomment>%1 is &quot;N calls&quot;</extracomment>
+        <translation>
+            <numerusform>%1, %n not found</numerusform>
+            <numerusform>%1, %n not found</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s)</source>
+        <translation>
+            <numerusform>%n call</numerusform>
+            <numerusform>%n calls</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>not found: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not available: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server knows no call with the reference %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %n not available</source>
+        <extracomment>%1 is &quot;N calls&quot; or &quot;N calls, M not found&quot;</extracomment>
+        <translation>
+            <numerusform>%1, %n not available</numerusform>
+            <numerusform>%1, %n not available</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>CallText</name>
@@ -740,13 +780,6 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
         <source>Matches for “%1”</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <source>%n call(s) match “%1”. Pick one on the left to open it.</source>
-        <translation>
-            <numerusform>%n call matches “%1”. Pick it on the left to open it.</numerusform>
-            <numerusform>%n calls match “%1”. Pick one on the left to open it.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>No call matches “%1”. Check the reference, or search by number, agent or queue.</source>
         <translation type="unfinished"></translation>
@@ -797,6 +830,161 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
     </message>
     <message>
         <source>The server at %1 does not know this call. Showing the copy cached at %2 (%3), which may come from another server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n call(s) to %1.</source>
+        <translation>
+            <numerusform>Exported %n call to %1.</numerusform>
+            <numerusform>Exported %n calls to %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Filter these results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter the loaded results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sort the results by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sort in descending order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Descending order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export results…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sea&amp;rches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 match “%2”. Pick one on the left to open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>More results could not be loaded. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calls pasted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the %n pasted reference(s) name a call. Pick one on the left to open it.</source>
+        <translation>
+            <numerusform>%1 of the %n pasted reference names a call. Pick it on the left to open it.</numerusform>
+            <numerusform>%1 of the %n pasted references name a call. Pick one on the left to open it.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Save this search…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved searches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No saved searches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete saved search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Recent searches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Clear recent searches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type or paste a search first, then save it under a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name for the search “%1”:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved the search as “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There are no results to export. Search first; the calls it finds can then be exported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 are loaded and the server has more. Load all of them before exporting?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading all results for the export: %1 so far…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An export is still being written; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <extracomment>%1 is the number of rows the filter lets through, %2 e.g. &quot;50+ calls&quot;</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1052,6 +1240,17 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
     </message>
 </context>
 <context>
+    <name>ResultsExport</name>
+    <message>
+        <source>The file %1 cannot be written: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file %1 could not be written completely: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ScreenshotJob</name>
     <message>
         <source>crn-console: cannot write %1</source>
@@ -1070,6 +1269,10 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
     </message>
     <message>
         <source>Paste a call reference (CRN) or a leg id, or type a phone number, an agent or a queue, then press Enter. Ctrl+L comes back here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent searches</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -7,8 +7,11 @@
 #include "settings/consolesettings.h"
 
 #include <QPointer>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTimer>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -42,6 +45,33 @@ struct LookupRequest
 
 using RequestPtr = std::shared_ptr<LookupRequest>;
 
+// A reference in a list separated only by white space is at least this long: shorter parts are
+// the groups of a phone number ("0800 123 4567"), not references.
+constexpr qsizetype kMinSpaceSeparatedReference = 8;
+
+// A pasted list of references, looked up one by one and answered together.
+struct ListRequest
+{
+    enum class Step { Cache, Server, Done };
+
+    QString query; // the references joined by ", "
+    QList<ListedCall> entries;
+    QList<Step> steps;
+    int pending = 0;
+    bool ended = false;
+    QList<QPointer<ApiReply>> replies;
+};
+
+using ListPtr = std::shared_ptr<ListRequest>;
+
+// The server's cursor for the listing of matches the window shows.
+struct Listing
+{
+    QString query;
+    QString cursor; // empty when the last page has arrived
+    QPointer<SearchReply> reply; // the next page, while it is on its way
+};
+
 } // namespace
 
 class CallLookup::Private
@@ -54,6 +84,11 @@ public:
     { }
 
     void start(const QString &text, bool allowSearch);
+    void abandonList();
+    void startList(const QStringList &references);
+    void fetchListed(const ListPtr &list, int index);
+    void resolveListed(const ListPtr &list, int index, ListedCall::Outcome outcome,
+                       const CallSummary &summary = {}, const QString &problem = {});
     bool isCurrent(const RequestPtr &request) const
     {
         return current == request && !request->ended;
@@ -79,6 +114,8 @@ public:
     QPointer<ApiClient> client;
     QPointer<CallCache> cache;
     RequestPtr current;
+    ListPtr currentList;
+    Listing listing;
     ServerState state = ServerState::Unknown;
     QTimer retryTimer;
     QPointer<HealthReply> health;
@@ -189,6 +226,69 @@ void CallLookup::open(const QString &crn)
     d->start(crn, false);
 }
 
+QStringList CallLookup::referenceList(QStringView text)
+{
+    static const QRegularExpression strongSeparators(u"[\\r\\n,;]+"_qs);
+    static const QRegularExpression spaces(u"\\s+"_qs);
+
+    const QString whole = text.toString();
+    QStringList parts = whole.split(strongSeparators, Qt::SkipEmptyParts);
+    if (parts.size() < 2) {
+        parts = whole.split(spaces, Qt::SkipEmptyParts);
+        const bool allReferences
+            = std::all_of(parts.cbegin(), parts.cend(), [](const QString &part) {
+                  const QString cleaned = CrnText::cleaned(part);
+                  return cleaned.size() >= kMinSpaceSeparatedReference
+                      && std::any_of(cleaned.cbegin(), cleaned.cend(),
+                                     [](QChar c) { return c.isDigit(); });
+              });
+        if (!allReferences)
+            return {};
+    }
+
+    QStringList references;
+    QSet<QString> seen;
+    for (const QString &part : std::as_const(parts)) {
+        const QString cleaned = CrnText::cleaned(part);
+        const QString key = CrnText::normalized(cleaned);
+        if (key.isEmpty() || seen.contains(key))
+            continue;
+        seen.insert(key);
+        references.append(cleaned);
+    }
+    return references.size() >= 2 ? references : QStringList();
+}
+
+bool CallLookup::hasMoreMatches(const QString &query) const
+{
+    return d->listing.query == query && !d->listing.cursor.isEmpty();
+}
+
+void CallLookup::fetchMoreMatches(const QString &query)
+{
+    Listing &listing = d->listing;
+    if (!d->client || listing.query != query || listing.cursor.isEmpty() || listing.reply)
+        return;
+
+    SearchReply *reply = d->client->searchCalls(query, kMatchLimit, listing.cursor);
+    listing.reply = reply;
+    connect(reply, &ApiReply::finished, this, [this, reply, query] {
+        // A newer listing replaced this one while the page was on its way.
+        if (d->listing.query != query || d->listing.reply != reply)
+            return;
+        d->listing.reply.clear();
+        d->noteAnswer(reply->error(), reply->errorString());
+        if (reply->error() != ApiReply::Error::None) {
+            // The cursor stays: the same page can be asked for again.
+            Q_EMIT moreMatchesFailed(query, reply->errorString());
+            return;
+        }
+        d->listing.cursor = reply->nextCursor();
+        qCDebug(lcNet) << "next page of matches:" << reply->calls().size() << "calls";
+        Q_EMIT matchesAppended(query, reply->calls(), !d->listing.cursor.isEmpty());
+    });
+}
+
 void CallLookup::checkServer()
 {
     if (!d->client)
@@ -207,6 +307,15 @@ void CallLookup::Private::start(const QString &text, bool allowSearch)
         if (current->reply)
             current->reply->deleteLater();
         current.reset();
+    }
+    abandonList();
+
+    if (allowSearch) {
+        const QStringList references = CallLookup::referenceList(text);
+        if (!references.isEmpty()) {
+            startList(references);
+            return;
+        }
     }
 
     const QString cleaned = CrnText::cleaned(text);
@@ -243,6 +352,112 @@ void CallLookup::Private::start(const QString &text, bool allowSearch)
         request->cacheAnswered = true;
         fetch(request, cleaned, allowSearch);
     }
+}
+
+void CallLookup::Private::abandonList()
+{
+    if (!currentList)
+        return;
+    currentList->ended = true;
+    for (const QPointer<ApiReply> &reply : std::as_const(currentList->replies)) {
+        if (reply)
+            reply->deleteLater();
+    }
+    currentList.reset();
+}
+
+void CallLookup::Private::startList(const QStringList &references)
+{
+    auto list = std::make_shared<ListRequest>();
+    list->query = references.join(u", "_qs);
+    list->pending = int(references.size());
+    for (const QString &reference : references) {
+        ListedCall entry;
+        entry.reference = reference;
+        list->entries.append(entry);
+        list->steps.append(ListRequest::Step::Cache);
+    }
+    currentList = list;
+    Q_EMIT q->searchStarted(list->query);
+    qCInfo(lcNet) << "looking up a list of" << references.size() << "references";
+
+    if (!cache || !client) {
+        for (int i = 0; i < references.size(); ++i)
+            fetchListed(list, i);
+        return;
+    }
+
+    // As for one CRN: the cache first, and the server for what the cache does not know.
+    for (int i = 0; i < references.size(); ++i) {
+        cache->lookup(references.at(i), q, [this, list, i](const std::optional<CachedCall> &found) {
+            if (list->ended || list->steps.at(i) != ListRequest::Step::Cache)
+                return;
+            if (found)
+                resolveListed(list, i, ListedCall::Outcome::Found, found->call.summary);
+            else
+                fetchListed(list, i);
+        });
+    }
+    QTimer::singleShot(cacheGraceMs, q, [this, list] {
+        for (int i = 0; !list->ended && i < list->steps.size(); ++i) {
+            if (list->steps.at(i) == ListRequest::Step::Cache)
+                fetchListed(list, i);
+        }
+    });
+}
+
+void CallLookup::Private::fetchListed(const ListPtr &list, int index)
+{
+    list->steps[index] = ListRequest::Step::Server;
+    if (!client) {
+        resolveListed(list, index, ListedCall::Outcome::Unavailable, {},
+                      CallLookup::tr("The console has no server to ask."));
+        return;
+    }
+
+    CallReply *reply = client->fetchCall(list->entries.at(index).reference);
+    list->replies.append(reply);
+    QObject::connect(reply, &ApiReply::finished, q, [this, list, index, reply] {
+        if (list->ended)
+            return;
+        noteAnswer(reply->error(), reply->errorString());
+        switch (reply->error()) {
+        case ApiReply::Error::None:
+            if (cache && !reply->isNotModified())
+                cache->store(reply->call(), QDateTime::currentDateTimeUtc(), reply->etag());
+            resolveListed(list, index, ListedCall::Outcome::Found, reply->call().summary);
+            break;
+        case ApiReply::Error::NotFound:
+            resolveListed(list, index, ListedCall::Outcome::NotFound);
+            break;
+        case ApiReply::Error::Unreachable:
+            resolveListed(list, index, ListedCall::Outcome::Unavailable, {},
+                          CallLookup::tr("The server at %1 cannot be reached, and this call is "
+                                         "not in the local cache.")
+                              .arg(client->serverName()));
+            break;
+        default:
+            resolveListed(list, index, ListedCall::Outcome::Unavailable, {}, reply->errorString());
+            break;
+        }
+    });
+}
+
+void CallLookup::Private::resolveListed(const ListPtr &list, int index, ListedCall::Outcome outcome,
+                                        const CallSummary &summary, const QString &problem)
+{
+    ListedCall &entry = list->entries[index];
+    entry.outcome = outcome;
+    entry.summary = summary;
+    entry.problem = problem;
+    list->steps[index] = ListRequest::Step::Done;
+
+    if (--list->pending > 0)
+        return;
+    list->ended = true;
+    if (currentList == list)
+        currentList.reset();
+    Q_EMIT q->listFound(list->query, list->entries);
 }
 
 void CallLookup::Private::onCacheAnswer(const RequestPtr &request,
@@ -389,6 +604,10 @@ void CallLookup::Private::search(const RequestPtr &request)
             notFound(request);
         } else {
             end(request);
+            // Replaces the listing whose pages the window was loading; its answers are dropped.
+            if (listing.reply)
+                listing.reply->deleteLater();
+            listing = { request->query, reply->nextCursor(), {} };
             Q_EMIT q->matchesFound(request->query, matches);
         }
     });

@@ -3,7 +3,9 @@
 #include "model/call.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QObject>
+#include <QStringList>
 #include <QUrl>
 
 #include <memory>
@@ -12,6 +14,22 @@ class ApiClient;
 class CallCache;
 class ConsoleSettings;
 
+// One entry of a pasted list of CRNs, in the order pasted: the call it names, or why none is
+// shown.
+struct ListedCall
+{
+    enum class Outcome {
+        Found, // summary is the call's
+        NotFound, // the server answered and knows no call by this reference
+        Unavailable, // neither the cache nor the server could answer; problem says why
+    };
+
+    QString reference; // as pasted, cleaned like a single CRN (CrnText::cleaned)
+    Outcome outcome = Outcome::NotFound;
+    CallSummary summary;
+    QString problem;
+};
+
 // Finds calls for the console: what the supervisor typed is cleaned (CrnText), the local cache
 // answers at once when it knows the call, and the server is asked in the background whether
 // that copy is still current (If-None-Match with the copy's ETag). When the server cannot be
@@ -19,10 +37,14 @@ class ConsoleSettings;
 //
 // Lives on the UI thread and never blocks it: the cache works on its own thread and the network
 // is asynchronous. Every request ends in exactly one of callFound, callConfirmed, matchesFound,
-// notFound or failed. A cached copy comes first as callFound(Cached); then either the server
-// confirms it (callConfirmed: the call is not emitted again), or sends a different copy
+// listFound, notFound or failed. A cached copy comes first as callFound(Cached); then either the
+// server confirms it (callConfirmed: the call is not emitted again), or sends a different copy
 // (callFound(Live), which replaces the cached one), or the copy is marked CachedOffline or
 // CachedNotOnServer. Requests superseded by a newer find() or open() are dropped silently.
+//
+// Text holding several CRNs (a pasted list) is one request that ends in listFound. A search
+// that lists matches keeps its server cursor: fetchMoreMatches() asks for the next page, which
+// ends in matchesAppended or moreMatchesFailed; a newer listing drops the older one's pages.
 class CallLookup : public QObject
 {
     Q_OBJECT
@@ -64,9 +86,22 @@ public:
     // whenever they change. settings must outlive this object or be destroyed first.
     void setSettings(ConsoleSettings *settings);
 
+    // The references in text when it is a list of two or more: separated by line breaks,
+    // commas or semicolons, or by white space when every part is long enough to be a reference
+    // (a phone number written "0800 123 4567" is not a list). Each is cleaned like a single
+    // CRN; empty parts and repeats (in the normal form) are dropped. Otherwise empty.
+    static QStringList referenceList(QStringView text);
+
+    // Whether the listing of matches for query has pages the server has not sent yet.
+    bool hasMoreMatches(const QString &query) const;
+
 public Q_SLOTS:
-    // Text as pasted: a CRN, a leg id, a number, an agent or a queue name.
+    // Text as pasted: a CRN, a leg id, a number, an agent or a queue name, or a list of CRNs
+    // (referenceList).
     void find(const QString &text);
+    // The next page of the listing that matchesFound gave for query; ignored when query is no
+    // longer the current listing, a page is already on its way, or there is none left.
+    void fetchMoreMatches(const QString &query);
     // A CRN picked from a list of matches.
     void open(const QString &crn);
     // Asks /health; the answer arrives as serverStateChanged.
@@ -82,6 +117,13 @@ Q_SIGNALS:
     // current, as of checkedAt (UTC, now). The call is not emitted again: only its age changes.
     void callConfirmed(const QString &crn, const QDateTime &checkedAt);
     void matchesFound(const QString &query, const QList<CallSummary> &matches);
+    // The next page of query's listing; more is whether pages remain after it.
+    void matchesAppended(const QString &query, const QList<CallSummary> &matches, bool more);
+    // The next page of query's listing could not be had: a sentence for the supervisor.
+    void moreMatchesFailed(const QString &query, const QString &sentence);
+    // A pasted list: one entry per reference, in the order pasted. query is the cleaned list as
+    // the search field shows it (references joined by ", ").
+    void listFound(const QString &query, const QList<ListedCall> &calls);
     void notFound(const QString &query);
     // A sentence for the supervisor: no codes, says what to do next where there is something.
     void failed(const QString &query, const QString &sentence);
