@@ -373,9 +373,9 @@ CallApi::Response CallApi::health()
 
 CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNoneMatch)
 {
-    const std::optional<Call> call = m_store->findCall(crnOrLegId);
-    if (!call) {
-        // findCall() answers "no" both for an unknown id and for a database that failed.
+    const std::optional<QByteArray> document = m_store->findCallDocument(crnOrLegId);
+    if (!document) {
+        // The store answers "no" both for an unknown id and for a database that failed.
         if (m_store->callCount() < 0)
             return unavailable(u"look up the call"_qs, m_store->errorString());
         if (!m_store->resolveCrn(crnOrLegId).isEmpty())
@@ -385,7 +385,13 @@ CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNone
             QStringLiteral("No call has the CRN or leg id \"%1\".").arg(echoed(crnOrLegId)));
     }
 
-    const QByteArray body = compactJson(CallJson::toJson(*call));
+    // The stored document is the compact JSON of the call as CallJson writes it, so it is sent
+    // as it is, once a parse has shown it is still a call: a damaged row must never reach a
+    // console as if it were one.
+    const QByteArray &body = *document;
+    const QJsonObject stored = QJsonDocument::fromJson(body).object();
+    if (!stored.value(u"crn").isString() || !stored.value(u"start").isString())
+        return unavailable(u"read the stored call"_qs, u"its document is damaged"_qs);
     const QByteArray etag
         = '"' + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(32) + '"';
     const QList<Header> headers { { "ETag", etag }, { "Cache-Control", "no-cache" } };

@@ -594,6 +594,21 @@ QString CallStore::resolveCrn(QStringView crnOrLegId)
     return query.next() ? query.value(0).toString() : QString();
 }
 
+std::optional<QByteArray> CallStore::findCallDocument(QStringView crnOrLegId)
+{
+    const QString crn = resolveCrn(crnOrLegId);
+    if (crn.isEmpty())
+        return std::nullopt;
+
+    // As a blob: the UTF-8 bytes as stored, without a round trip through UTF-16.
+    QSqlQuery query(database());
+    query.prepare(u"SELECT CAST(document AS BLOB) FROM calls WHERE crn = ?"_qs);
+    query.addBindValue(crn);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    return query.value(0).toByteArray();
+}
+
 std::optional<Call> CallStore::findCall(QStringView crnOrLegId)
 {
     const QString crn = resolveCrn(crnOrLegId);

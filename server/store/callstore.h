@@ -119,6 +119,9 @@ public:
 
     // Finds a call by its CRN or by any of its legs' ids, in any of the forms CrnText folds.
     std::optional<Call> findCall(QStringView crnOrLegId);
+    // The call's JSON exactly as it was stored (CallJson::toJsonText), for answers that send it
+    // unchanged: reading it back into a Call and writing it again cost most of a request.
+    std::optional<QByteArray> findCallDocument(QStringView crnOrLegId);
     // The canonical CRN of the call that owns this CRN or leg id, or an empty string.
     QString resolveCrn(QStringView crnOrLegId);
 
