@@ -2,6 +2,7 @@
 
 #include "logging.h"
 #include "store/callstore.h"
+#include "validators.h"
 #include "json/calljson.h"
 
 #include <QCryptographicHash>
@@ -64,22 +65,6 @@ QByteArray headerValue(const QHttpServerRequest &request, QByteArrayView name)
             values.append(value);
     }
     return values.join(", ");
-}
-
-// If-None-Match uses the weak comparison (RFC 9110, 13.1.2): W/"x" matches "x".
-bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)
-{
-    const QByteArrayList candidates = ifNoneMatch.split(',');
-    for (QByteArray candidate : candidates) {
-        candidate = candidate.trimmed();
-        if (candidate == "*")
-            return true;
-        if (candidate.startsWith("W/"))
-            candidate.remove(0, 2);
-        if (candidate == etag)
-            return true;
-    }
-    return false;
 }
 
 QByteArray methodName(Method method)
@@ -395,7 +380,7 @@ CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNone
     const QByteArray etag
         = '"' + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(32) + '"';
     const QList<Header> headers { { "ETag", etag }, { "Cache-Control", "no-cache" } };
-    if (!ifNoneMatch.isEmpty() && etagMatches(ifNoneMatch, etag))
+    if (!ifNoneMatch.isEmpty() && HttpValidators::ifNoneMatchHolds(ifNoneMatch, etag))
         return { StatusCode::NotModified, {}, headers };
     return { StatusCode::Ok, body, headers };
 }

@@ -2,6 +2,7 @@
 
 #include "logging.h"
 #include "store/callstore.h"
+#include "validators.h"
 #include "json/calljson.h"
 
 #include <QBuffer>
@@ -171,22 +172,6 @@ RangeRequest parseRange(const QByteArray &header, qint64 size)
             merged.append(next);
     }
     return { RangeRequest::Kind::Ranges, merged };
-}
-
-// If-None-Match uses the weak comparison (RFC 9110, 13.1.2): W/"x" matches "x".
-bool noneMatchHits(const QByteArray &ifNoneMatch, const QByteArray &etag)
-{
-    const QByteArrayList candidates = ifNoneMatch.split(',');
-    for (QByteArray candidate : candidates) {
-        candidate = candidate.trimmed();
-        if (candidate == "*")
-            return true;
-        if (candidate.startsWith("W/"))
-            candidate.remove(0, 2);
-        if (candidate == etag)
-            return true;
-    }
-    return false;
 }
 
 // If-Range holds one validator and needs an exact match: the strong ETag, or the
@@ -555,7 +540,7 @@ void RecordingApi::answer(QStringView id, const QHttpServerRequest &request,
                             { "Last-Modified", lastModified } };
 
     const QByteArray ifNoneMatch = headerValue(request, "If-None-Match");
-    if (!ifNoneMatch.isEmpty() && noneMatchHits(ifNoneMatch, etag)) {
+    if (!ifNoneMatch.isEmpty() && HttpValidators::ifNoneMatchHolds(ifNoneMatch, etag)) {
         reply(StatusCode::NotModified, {}, {}, headers);
         return;
     }
