@@ -9,9 +9,12 @@ int usage(QTextStream &out, int exitCode)
 {
     out << "Usage: crn-server COMMAND [OPTIONS]\n\n"
            "Commands:\n"
-           "  import    --db FILE PATH...                 read call records into the database\n"
-           "  serve     --db FILE [--listen HOST:PORT]    answer the console's HTTP API\n"
-           "  generate  --out DIR [--calls N] [--seed S]  write a synthetic contact-center day\n"
+           "  import    --db FILE [--recordings DIR] PATH...\n"
+           "            read call records into the database and link their recordings\n"
+           "  serve     --db FILE [--listen HOST:PORT] [--recordings DIR]\n"
+           "            answer the console's HTTP API, recordings included\n"
+           "  generate  --out DIR [--calls N] [--seed S] [--recordings]\n"
+           "            write a synthetic contact-center day, with recordings if asked\n"
            "\n"
            "Run 'crn-server COMMAND --help' for a command's options.\n";
     return exitCode;

@@ -1004,6 +1004,96 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
     </message>
 </context>
 <context>
+    <name>PcmDecoder</name>
+    <message>
+        <source>The recording cannot be opened: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording&apos;s samples cannot be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its frame size does not match its channel count.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It uses %1-bit PCM, which cannot be decoded here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It uses %1-bit float samples, which cannot be decoded here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its G.711 samples are not one byte each.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is recorded in GSM 6.10, which cannot be decoded here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its format (tag %1) cannot be decoded here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackController</name>
+    <message>
+        <source>This call has no recordings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was recorded after %1 into the call.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file of this recording cannot be opened: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This recording cannot be played: its file is damaged. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This recording is empty: it holds no sound. The call lasted %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GSM 6.10</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an audio format the player does not know (WAV format %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This recording is in %1, which the player cannot play. Download it to listen to it in another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This recording is cut short: %1 s of %2 s are present.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PlayerBar</name>
     <message>
         <source>%1×</source>
@@ -1138,6 +1228,17 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
     </message>
     <message>
         <source>No recording that can be converted covers the selected span.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QtMediaBackend</name>
+    <message>
+        <source>the audio system gave no reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This recording cannot be played: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1590,6 +1691,63 @@ No recording was made of this part of the call: %1 to %2, %3.</source>
     </message>
     <message>
         <source>not recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WavExport</name>
+    <message>
+        <source>The span to export is empty: it must end after it starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording cannot be exported. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording has no samples to export.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The span starts at %1 s, after the recording ends at %2 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The span holds no samples: it ends before the recording starts or is shorter than one sample.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The span is too long for one WAV file; export a shorter span.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export cannot replace the recording it reads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file cannot be written: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file could not be written: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WavRepair</name>
+    <message>
+        <source>A playable copy could not be written: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Waveform</name>
+    <message>
+        <source>The recording cannot be found.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
