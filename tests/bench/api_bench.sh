@@ -67,22 +67,10 @@ if $smoke; then
 fi
 
 # The tools: installed when missing, unless this is the test suite's smoke run.
-nginx_binary() { command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true; }
-install_package() { # package
-    if $smoke; then
-        echo "$1 is not installed: api smoke run skipped"
-        exit 77
-    fi
-    echo "Installing $1 with apt-get ..."
-    local sudo=()
-    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-    "${sudo[@]}" apt-get install -y --no-install-recommends "$1" >/dev/null ||
-        { "${sudo[@]}" apt-get update >/dev/null &&
-            "${sudo[@]}" apt-get install -y --no-install-recommends "$1" >/dev/null; }
-}
-command -v wrk >/dev/null || install_package wrk
+source "$(dirname "$(realpath "$0")")/reference_nginx.sh"
+command -v wrk >/dev/null || install_package wrk api
 command -v wrk >/dev/null || { echo "wrk could not be installed" >&2; exit 1; }
-[[ -n $(nginx_binary) ]] || install_package nginx
+[[ -n $(nginx_binary) ]] || install_package nginx api
 nginx=$(nginx_binary)
 [[ -n $nginx ]] || { echo "nginx could not be installed" >&2; exit 1; }
 for tool in curl sqlite3 jq; do
@@ -178,66 +166,12 @@ bad=$(awk '$1 != 200' "$work/fetch.codes" | wc -l)
 # The static file: the call whose JSON has the median size, with crn-server's exact bytes.
 median_line=$(awk '{ print $2, NR }' "$work/fetch.codes" | sort -n | sed -n "$(((sampled + 1) / 2))p")
 median_index=${median_line#* }
-mkdir -p "$work/www" "$work/nginx"
+mkdir -p "$work/www"
 cp "$work/calls/$median_index.json" "$work/www/call.json"
 ours_type=$(curl -s -o /dev/null -w '%{content_type}' "$ours$(sed -n "${median_index}p" "$work/paths")")
 
-ephemeral_start=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-user_line=""
-[[ $(id -u) -eq 0 ]] && user_line="user $(id -un) $(id -gn);"
-write_nginx_config() { # port
-    cat >"$work/nginx/nginx.conf" <<EOF
-$user_line
-daemon off;
-master_process off;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    types { $ours_type json; }
-    server {
-        listen 127.0.0.1:$1;
-        root $work/www;
-    }
-}
-EOF
-}
-# nginx on a port below the ephemeral range that nothing answers on; another if taken after all.
-reference=""
-for _ in $(seq 10); do
-    port=$(shuf -i 10000-$((ephemeral_start - 1)) -n 1)
-    port_is_free "$port" || continue
-    write_nginx_config "$port"
-    "$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" \
-        2>>"$work/nginx/start.err" &
-    nginx_pid=$!
-    for _ in $(seq 100); do
-        if curl -sf -o /dev/null "http://127.0.0.1:$port/call.json"; then
-            reference=http://127.0.0.1:$port/call.json
-            break
-        fi
-        kill -0 "$nginx_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [[ -n $reference ]]; then
-        pids+=("$nginx_pid")
-        break
-    fi
-    kill "$nginx_pid" 2>/dev/null || true
-    wait "$nginx_pid" 2>/dev/null || true
-done
-[[ -n $reference ]] || { echo "nginx did not start: $(cat "$work/nginx/start.err")" >&2; exit 1; }
+# nginx serving the same bytes as a file.
+start_reference_nginx "$work" "$work/www" "$ours_type json;" call.json
 cmp -s <(curl -s "$reference") "$work/www/call.json" || { echo "nginx sends other bytes" >&2; exit 1; }
 reference_type=$(curl -s -o /dev/null -w '%{content_type}' "$reference")
 [[ $reference_type == "$ours_type" ]] ||

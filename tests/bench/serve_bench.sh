@@ -22,17 +22,10 @@ size_mb=${3:-500}
 smoke=false
 [[ ${4:-} == --smoke ]] && smoke=true
 
-nginx_binary() { command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true; }
+source "$(dirname "$(realpath "$0")")/reference_nginx.sh"
 nginx=$(nginx_binary)
 if [[ -z $nginx ]]; then
-    if $smoke; then
-        echo "nginx is not installed: serve smoke run skipped"
-        exit 77
-    fi
-    echo "Installing nginx with apt-get ..."
-    if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
-    "${sudo[@]}" apt-get install -y --no-install-recommends nginx >/dev/null ||
-        { "${sudo[@]}" apt-get update >/dev/null && "${sudo[@]}" apt-get install -y --no-install-recommends nginx >/dev/null; }
+    install_package nginx serve
     nginx=$(nginx_binary)
     [[ -n $nginx ]] || { echo "nginx could not be installed" >&2; exit 1; }
 fi
@@ -72,65 +65,9 @@ done
 ours=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.out" || true)
 ours=${ours:+$ours/api/v1/recordings/r-bench}
 
-# nginx on a port below the ephemeral range (where a client's own end of a connection can sit)
-# that nothing answers on, serving the same folder; another port if that one is taken after all.
 [[ $ours == http* ]] || { echo "crn-server did not start: $(cat "$work/server.err")" >&2; exit 1; }
-ephemeral_start=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-mkdir -p "$work/nginx"
-user_line=""
-[[ $(id -u) -eq 0 ]] && user_line="user $(id -un) $(id -gn);"
-write_nginx_config() { # port
-    cat >"$work/nginx/nginx.conf" <<EOF
-$user_line
-daemon off;
-master_process off;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 64; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    types { audio/wav wav; }
-    server {
-        listen 127.0.0.1:$1;
-        root $work/recordings;
-    }
-}
-EOF
-}
-reference=""
-for _ in $(seq 10); do
-    port=$(shuf -i 10000-$((ephemeral_start - 1)) -n 1)
-    port_is_free "$port" || continue
-    write_nginx_config "$port"
-    "$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" \
-        2>>"$work/nginx/start.err" &
-    nginx_pid=$!
-    for _ in $(seq 100); do
-        if curl -sf -o /dev/null -r 0-0 "http://127.0.0.1:$port/$wav"; then
-            reference=http://127.0.0.1:$port/$wav
-            break
-        fi
-        kill -0 "$nginx_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [[ -n $reference ]]; then
-        pids+=("$nginx_pid")
-        break
-    fi
-    kill "$nginx_pid" 2>/dev/null || true
-    wait "$nginx_pid" 2>/dev/null || true
-done
-[[ -n $reference ]] || { echo "nginx did not start: $(cat "$work/nginx/start.err")" >&2; exit 1; }
+# nginx serving the same folder.
+start_reference_nginx "$work" "$work/recordings" "audio/wav wav;" "$wav" -r 0-0
 
 now() { date +%s.%N; }
 hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status"; }
