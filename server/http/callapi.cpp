@@ -1,8 +1,8 @@
 #include "callapi.h"
 
+#include "httpheaders.h"
 #include "logging.h"
 #include "store/callstore.h"
-#include "validators.h"
 #include "json/calljson.h"
 
 #include <QCryptographicHash>
@@ -53,18 +53,6 @@ QString echoed(QStringView text)
     if (text.size() <= kMaxEchoedLength)
         return text.toString();
     return text.left(kMaxEchoedLength).toString() + QChar(0x2026);
-}
-
-// All values of a request header, joined as HTTP allows, matching the name in any case.
-QByteArray headerValue(const QHttpServerRequest &request, QByteArrayView name)
-{
-    QByteArrayList values;
-    const auto headers = request.headers();
-    for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            values.append(value);
-    }
-    return values.join(", ");
 }
 
 QByteArray methodName(Method method)
@@ -331,7 +319,8 @@ void CallApi::registerRoutes(QHttpServer *server)
                          QHttpServerResponder &&responder) {
                       QElapsedTimer timer;
                       timer.start();
-                      const Response response = call(crn, headerValue(request, "If-None-Match"));
+                      const Response response
+                          = call(crn, HttpHeaders::value(request, "If-None-Match"));
                       respond(request, responder, response, timer);
                   });
 
@@ -380,7 +369,7 @@ CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNone
     const QByteArray etag
         = '"' + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(32) + '"';
     const QList<Header> headers { { "ETag", etag }, { "Cache-Control", "no-cache" } };
-    if (!ifNoneMatch.isEmpty() && HttpValidators::ifNoneMatchHolds(ifNoneMatch, etag))
+    if (!ifNoneMatch.isEmpty() && HttpHeaders::ifNoneMatchHolds(ifNoneMatch, etag))
         return { StatusCode::NotModified, {}, headers };
     return { StatusCode::Ok, body, headers };
 }

@@ -1,8 +1,8 @@
 #include "recordingapi.h"
 
+#include "httpheaders.h"
 #include "logging.h"
 #include "store/callstore.h"
-#include "validators.h"
 #include "json/calljson.h"
 
 #include <QBuffer>
@@ -74,18 +74,6 @@ QString echoed(QStringView text)
 QByteArray errorBody(const QString &code, const QString &message)
 {
     return QJsonDocument(CallJson::errorJson(code, message)).toJson(QJsonDocument::Compact);
-}
-
-// All values of a request header, joined as HTTP allows, matching the name in any case.
-QByteArray headerValue(const QHttpServerRequest &request, QByteArrayView name)
-{
-    QByteArrayList values;
-    const auto headers = request.headers();
-    for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            values.append(value);
-    }
-    return values.join(", ");
 }
 
 bool hasHeader(const QHttpServerRequest &request, QByteArrayView name)
@@ -539,8 +527,8 @@ void RecordingApi::answer(QStringView id, const QHttpServerRequest &request,
                             { "ETag", etag },
                             { "Last-Modified", lastModified } };
 
-    const QByteArray ifNoneMatch = headerValue(request, "If-None-Match");
-    if (!ifNoneMatch.isEmpty() && HttpValidators::ifNoneMatchHolds(ifNoneMatch, etag)) {
+    const QByteArray ifNoneMatch = HttpHeaders::value(request, "If-None-Match");
+    if (!ifNoneMatch.isEmpty() && HttpHeaders::ifNoneMatchHolds(ifNoneMatch, etag)) {
         reply(StatusCode::NotModified, {}, {}, headers);
         return;
     }
@@ -550,9 +538,9 @@ void RecordingApi::answer(QStringView id, const QHttpServerRequest &request,
     RangeRequest range;
     if (hasHeader(request, "Range")) {
         const bool current = !hasHeader(request, "If-Range")
-            || ifRangeHolds(headerValue(request, "If-Range"), etag, lastModified);
+            || ifRangeHolds(HttpHeaders::value(request, "If-Range"), etag, lastModified);
         if (current)
-            range = parseRange(headerValue(request, "Range"), size);
+            range = parseRange(HttpHeaders::value(request, "Range"), size);
     }
 
     if (range.kind == RangeRequest::Kind::Unsatisfiable) {

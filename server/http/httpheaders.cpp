@@ -1,8 +1,20 @@
-#include "validators.h"
+#include "httpheaders.h"
 
 #include <QByteArrayList>
+#include <QHttpServerRequest>
 
-namespace HttpValidators {
+namespace HttpHeaders {
+
+QByteArray value(const QHttpServerRequest &request, QByteArrayView name)
+{
+    QByteArrayList values;
+    const auto headers = request.headers();
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            values.append(value);
+    }
+    return values.join(", ");
+}
 
 bool ifNoneMatchHolds(const QByteArray &ifNoneMatch, const QByteArray &etag)
 {
@@ -19,4 +31,4 @@ bool ifNoneMatchHolds(const QByteArray &ifNoneMatch, const QByteArray &etag)
     return false;
 }
 
-} // namespace HttpValidators
+} // namespace HttpHeaders
