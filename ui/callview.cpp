@@ -347,19 +347,8 @@ void CallView::saveCopy(const QString &id)
         = QFileDialog::getSaveFileName(this, tr("Save a copy of the recording"), suggested);
     if (target.isEmpty())
         return;
-    const PendingWrite write { target, false, 0, 0 };
-    const QString local = localPath(id);
-    if (!local.isEmpty()) {
-        startWrite(local, write);
-        return;
-    }
-    if (!m_downloads) {
-        m_player->showNote(tr("The recording cannot be downloaded without a server."), true);
-        return;
-    }
-    m_writeWhenReady.insert(id, write);
-    m_player->showNote(tr("Downloading the recording; it is saved when it has arrived."));
-    m_downloads->request(*wanted);
+    writeWhenLocal(*wanted, { target, false, 0, 0 },
+                   tr("Downloading the recording; it is saved when it has arrived."));
 }
 
 void CallView::exportWav(const QString &id, qint64 fromUs, qint64 toUs)
@@ -379,8 +368,16 @@ void CallView::exportWav(const QString &id, qint64 fromUs, qint64 toUs)
         QDir(folder).filePath(name), tr("WAV audio (*.wav)"));
     if (target.isEmpty())
         return;
-    const PendingWrite write { target, true, fromUs, toUs };
-    const QString local = localPath(id);
+    writeWhenLocal(*wanted, { target, true, fromUs, toUs },
+                   tr("Downloading the recording; it is exported when it has arrived."));
+}
+
+// Writes at once from the local copy, or downloads the recording first and writes it from
+// onDownloadReady, saying so with waitingNote.
+void CallView::writeWhenLocal(const Recording &recording, const PendingWrite &write,
+                              const QString &waitingNote)
+{
+    const QString local = localPath(recording.id);
     if (!local.isEmpty()) {
         startWrite(local, write);
         return;
@@ -389,9 +386,9 @@ void CallView::exportWav(const QString &id, qint64 fromUs, qint64 toUs)
         m_player->showNote(tr("The recording cannot be downloaded without a server."), true);
         return;
     }
-    m_writeWhenReady.insert(id, write);
-    m_player->showNote(tr("Downloading the recording; it is exported when it has arrived."));
-    m_downloads->request(*wanted);
+    m_writeWhenReady.insert(recording.id, write);
+    m_player->showNote(waitingNote);
+    m_downloads->request(recording);
 }
 
 void CallView::startWrite(const QString &localPath, const PendingWrite &write)

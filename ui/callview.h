@@ -99,6 +99,8 @@ private:
     void saveCopy(const QString &id);
     void exportWav(const QString &id, qint64 fromUs, qint64 toUs);
     void startWrite(const QString &localPath, const PendingWrite &write);
+    void writeWhenLocal(const Recording &recording, const PendingWrite &write,
+                        const QString &waitingNote);
 
     CallHeaderView *m_header;
     TimelineView *m_timeline;
