@@ -1,0 +1,110 @@
+#include "store/migrations.h"
+
+#include "logging.h"
+
+#include <QCryptographicHash>
+#include <QSqlError>
+#include <QSqlQuery>
+
+SqlDialect sqlDialect(const QSqlDatabase &database)
+{
+    return database.driverName() == u"QPSQL"_qs ? SqlDialect::PostgreSQL : SqlDialect::SQLite;
+}
+
+namespace {
+
+// A stable number per component for pg_advisory_xact_lock, which takes a 64-bit key.
+qint64 lockKey(const QString &component)
+{
+    const QByteArray digest = QCryptographicHash::hash(
+        u"crn-server schema "_qs.append(component).toUtf8(), QCryptographicHash::Sha256);
+    qint64 key = 0;
+    for (int i = 0; i < 8; ++i)
+        key = (key << 8) | static_cast<unsigned char>(digest.at(i));
+    return key;
+}
+
+bool exec(QSqlQuery &query, const QString &statement, QString *why)
+{
+    if (query.exec(statement))
+        return true;
+    *why = query.lastError().text();
+    return false;
+}
+
+} // namespace
+
+bool applyMigrations(QSqlDatabase database, const QString &component,
+                     const QList<MigrationStep> &steps, QString *error)
+{
+    const SqlDialect dialect = sqlDialect(database);
+    const QString what = QStringLiteral("Cannot bring the %1 tables up to date").arg(component);
+    QString why;
+    auto failed = [&](const QString &reason) {
+        database.rollback();
+        if (error)
+            *error = what + u": "_qs + reason;
+        qCWarning(lcStore).noquote() << what << reason;
+        return false;
+    };
+
+    if (!database.transaction())
+        return failed(database.lastError().text());
+
+    QSqlQuery query(database);
+    if (dialect == SqlDialect::PostgreSQL) {
+        query.prepare(u"SELECT pg_advisory_xact_lock(?)"_qs);
+        query.addBindValue(lockKey(component));
+        if (!query.exec())
+            return failed(query.lastError().text());
+    }
+
+    if (!exec(query,
+              u"CREATE TABLE IF NOT EXISTS schema_versions ("
+              " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"_qs,
+              &why))
+        return failed(why);
+
+    query.prepare(u"SELECT version FROM schema_versions WHERE component = ?"_qs);
+    query.addBindValue(component);
+    if (!query.exec())
+        return failed(query.lastError().text());
+    const int current = query.next() ? query.value(0).toInt() : 0;
+    query.finish();
+
+    const int newest = steps.isEmpty() ? 0 : steps.constLast().version;
+    if (current > newest)
+        return failed(QStringLiteral("the database was written by a newer crn-server (%1 "
+                                     "version %2, this one knows %3)")
+                          .arg(component)
+                          .arg(current)
+                          .arg(newest));
+
+    for (const MigrationStep &step : steps) {
+        if (step.version <= current)
+            continue;
+
+        const QStringList &statements
+            = dialect == SqlDialect::PostgreSQL && !step.postgresql.isEmpty() ? step.postgresql
+                                                                              : step.sqlite;
+        for (const QString &statement : statements) {
+            if (!exec(query, statement, &why))
+                return failed(QStringLiteral("step %1: %2").arg(step.version).arg(why));
+        }
+    }
+
+    if (newest > current) {
+        query.prepare(current == 0
+                          ? u"INSERT INTO schema_versions (version, component) VALUES (?, ?)"_qs
+                          : u"UPDATE schema_versions SET version = ? WHERE component = ?"_qs);
+        query.addBindValue(newest);
+        query.addBindValue(component);
+        if (!query.exec())
+            return failed(query.lastError().text());
+        qCInfo(lcStore).noquote() << "The" << component << "tables are now at version" << newest;
+    }
+
+    if (!database.commit())
+        return failed(database.lastError().text());
+    return true;
+}
