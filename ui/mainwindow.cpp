@@ -15,6 +15,7 @@
 #include "searchfield.h"
 #include "searchhistory.h"
 #include "serverindicator.h"
+#include "settings/settingswriter.h"
 #include "settingsdialog.h"
 #include "timetext.h"
 #include "json/calljson.h"
@@ -851,5 +852,5 @@ void MainWindow::saveRecentCalls() const
     QJsonArray array;
     for (const CallSummary &summary : m_recent->summaries())
         array.append(CallJson::toJson(summary));
-    QSettings().setValue(recentCallsKey(), QJsonDocument(array).toJson(QJsonDocument::Compact));
+    SettingsWriter::setValue(recentCallsKey(), QJsonDocument(array).toJson(QJsonDocument::Compact));
 }

@@ -3,6 +3,7 @@
 #include "callcolors.h"
 #include "logging.h"
 #include "recordingtext.h"
+#include "settings/settingswriter.h"
 #include "timetext.h"
 #include "wavexport.h"
 
@@ -341,7 +342,7 @@ void PlayerBar::buildLayout()
     m_speed->setCurrentIndex(2);
     connect(m_speed, &QComboBox::currentIndexChanged, this, [this] {
         const double rate = m_speed->currentData().toDouble();
-        QSettings().setValue(kRateKey, rate);
+        SettingsWriter::setValue(kRateKey, rate);
         if (m_controller)
             m_controller->setRate(rate);
     });
@@ -371,7 +372,7 @@ void PlayerBar::buildLayout()
             m_controller->setVolume(volume);
     };
     connect(m_volume, &QSlider::valueChanged, this, [applyVolume](int value) {
-        QSettings().setValue(kVolumeKey, value);
+        SettingsWriter::setValue(kVolumeKey, value);
         applyVolume();
     });
     connect(m_mute, &QToolButton::toggled, this, applyVolume);

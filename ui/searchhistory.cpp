@@ -1,6 +1,7 @@
 #include "searchhistory.h"
 
 #include "logging.h"
+#include "settings/settingswriter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,11 +19,13 @@ const QString kSavedKey = u"searches/saved"_qs;
 
 SearchHistory::SearchHistory(QObject *parent)
     : QObject(parent)
+    , m_recent(QSettings().value(kRecentKey).toStringList().mid(0, kRecentKept))
+    , m_saved(readSaved())
 { }
 
 QStringList SearchHistory::recent() const
 {
-    return QSettings().value(kRecentKey).toStringList().mid(0, kRecentKept);
+    return m_recent;
 }
 
 void SearchHistory::addRecent(const QString &query)
@@ -31,22 +34,27 @@ void SearchHistory::addRecent(const QString &query)
     if (trimmed.isEmpty())
         return;
 
-    QStringList searches = recent();
-    searches.removeAll(trimmed);
-    searches.prepend(trimmed);
+    m_recent.removeAll(trimmed);
+    m_recent.prepend(trimmed);
     // Only the newest count: the list is a short way back, not an archive.
-    searches = searches.mid(0, kRecentKept);
-    QSettings().setValue(kRecentKey, searches);
+    m_recent = m_recent.mid(0, kRecentKept);
+    SettingsWriter::setValue(kRecentKey, m_recent);
     Q_EMIT recentChanged();
 }
 
 void SearchHistory::clearRecent()
 {
-    QSettings().remove(kRecentKey);
+    m_recent.clear();
+    SettingsWriter::remove(kRecentKey);
     Q_EMIT recentChanged();
 }
 
 QList<SearchHistory::SavedSearch> SearchHistory::saved() const
+{
+    return m_saved;
+}
+
+QList<SearchHistory::SavedSearch> SearchHistory::readSaved()
 {
     // JSON rather than QSettings' own lists: names may hold any character, '/' and ',' too.
     const QByteArray stored = QSettings().value(kSavedKey).toByteArray();
@@ -106,6 +114,7 @@ void SearchHistory::writeSaved(const QList<SavedSearch> &searches)
     QJsonArray array;
     for (const SavedSearch &search : searches)
         array.append(QJsonObject { { u"name"_qs, search.name }, { u"query"_qs, search.query } });
-    QSettings().setValue(kSavedKey, QJsonDocument(array).toJson(QJsonDocument::Compact));
+    m_saved = searches;
+    SettingsWriter::setValue(kSavedKey, QJsonDocument(array).toJson(QJsonDocument::Compact));
     Q_EMIT savedChanged();
 }

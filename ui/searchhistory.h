@@ -8,8 +8,9 @@
 // The searches a supervisor ran lately and the ones saved under a name, kept in QSettings
 // (searches/recent and searches/saved) so that they outlive the console. The recent list holds
 // the last kRecentKept searches, newest first, each once. A name saves one search; saving under
-// a name in use replaces it. Nothing here can fail in a way the supervisor must hear about:
-// QSettings writes in the background. UI thread.
+// a name in use replaces it. The lists are read once and kept here; changes are written by
+// SettingsWriter, off the UI thread. Nothing here can fail in a way the supervisor must hear
+// about. UI thread.
 class SearchHistory : public QObject
 {
     Q_OBJECT
@@ -43,5 +44,9 @@ Q_SIGNALS:
     void savedChanged();
 
 private:
+    static QList<SavedSearch> readSaved();
     void writeSaved(const QList<SavedSearch> &searches);
+
+    QStringList m_recent;
+    QList<SavedSearch> m_saved;
 };

@@ -7,6 +7,7 @@
 #include "playbackcontroller.h"
 #include "playerbar.h"
 #include "qtmediabackend.h"
+#include "settings/settingswriter.h"
 #include "settingsdialog.h"
 #include "store/callstore.h"
 #include "testserver.h"
@@ -102,6 +103,8 @@ QPoint TestConsolePlayer::at(const TimelineView &view, double seconds, int lane)
 void TestConsolePlayer::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
+    // Writes handed to SettingsWriter by the last test must not land after the clear.
+    SettingsWriter::flush();
     QSettings().clear();
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     QVERIFY(m_dir.isValid());

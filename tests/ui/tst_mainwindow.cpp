@@ -9,6 +9,7 @@
 #include "net/apiclient.h"
 #include "searchfield.h"
 #include "serverindicator.h"
+#include "settings/settingswriter.h"
 #include "testserver.h"
 #include "timelineview.h"
 #include "translations.h"
@@ -66,6 +67,8 @@ private:
 void TestMainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
+    // Writes handed to SettingsWriter by the last test must not land after the clear.
+    SettingsWriter::flush();
     QSettings().clear();
     qputenv("TZ", "Europe/Berlin");
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));

@@ -3,6 +3,7 @@
 #include "playerbar.h"
 #include "qtmediabackend.h"
 #include "searchfield.h"
+#include "settings/settingswriter.h"
 #include "testwav.h"
 #include "timelineview.h"
 #include "uitestcall.h"
@@ -136,6 +137,8 @@ void TestPlayerBar::initTestCase()
 void TestPlayerBar::init()
 {
     // Speed and volume are remembered; every test starts from the defaults.
+    // Writes handed to SettingsWriter by the last test must not land after the clear.
+    SettingsWriter::flush();
     QSettings().clear();
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
 }
@@ -277,7 +280,8 @@ void TestPlayerBar::speedAndVolumeReachTheController()
     bar.volumeSlider()->setValue(40);
     QVERIFY(qAbs(controller.volume() - 0.4f) < 0.001f);
 
-    // Remembered for the next bar.
+    // Remembered for the next bar, once the background write has landed.
+    SettingsWriter::flush();
     PlaybackController second(&backend);
     PlayerBar next;
     next.setController(&second);

@@ -8,6 +8,7 @@
 #include "resultsfiltermodel.h"
 #include "searchfield.h"
 #include "searchhistory.h"
+#include "settings/settingswriter.h"
 #include "testcalls.h"
 #include "testserver.h"
 #include "translations.h"
@@ -137,6 +138,8 @@ void TestResultsView::init()
     QString why;
     if (!m_server->isRunning())
         QVERIFY2(m_server->start(m_port, &why), qPrintable(why));
+    // Writes handed to SettingsWriter by the last test must not land after the clear.
+    SettingsWriter::flush();
     QSettings().clear();
     newWindow();
 }
@@ -462,6 +465,7 @@ void TestResultsView::recentSearchesAreKeptAndCapped()
         history.addRecent(u"query 10"_qs);
         history.addRecent(u"   "_qs);
     }
+    SettingsWriter::flush();
     SearchHistory reread;
     const QStringList recent = reread.recent();
     QCOMPARE(recent.size(), 20);
@@ -510,6 +514,7 @@ void TestResultsView::savedSearchesPersistAndRun()
         QVERIFY(history.save(u"Gone"_qs, u"x"_qs));
         history.remove(u"Gone"_qs);
     }
+    SettingsWriter::flush();
     SearchHistory reread;
     const QList<SearchHistory::SavedSearch> expected {
         { u"Pagers"_qs, u"Pager"_qs },

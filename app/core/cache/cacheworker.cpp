@@ -321,18 +321,23 @@ std::optional<CachedCall> CacheWorker::lookup(const QString &normalizedKey)
     cached.checkedAt = fromMs(qMax(query.value(4).toLongLong(), query.value(2).toLongLong()));
     query.finish();
 
-    const qint64 now = nowMs();
-    QSqlQuery touch(db);
+    cached.call = std::move(*call);
+    cached.lastOpened = fromMs(nowMs());
+    return cached;
+}
+
+void CacheWorker::markOpened(const QString &crn, const QDateTime &openedAt)
+{
+    if (!m_open)
+        return;
+
+    QSqlQuery touch(QSqlDatabase::database(m_connectionName, false));
     touch.prepare(u"UPDATE calls SET last_opened = ? WHERE crn = ?"_qs);
-    touch.addBindValue(now);
+    touch.addBindValue(openedAt.toMSecsSinceEpoch());
     touch.addBindValue(crn);
     if (!touch.exec())
         qCWarning(lcCache).noquote()
             << "cannot mark" << crn << "as opened:" << touch.lastError().text();
-
-    cached.call = std::move(*call);
-    cached.lastOpened = fromMs(now);
-    return cached;
 }
 
 bool CacheWorker::store(const Call &call, const QString &etag, const QDateTime &fetchedAt)

@@ -28,7 +28,10 @@ public:
     bool open(const QString &filePath);
     bool isOpen() const { return m_open; }
 
+    // Reads the call without writing: the supervisor is waiting for the answer, and marking
+    // it opened (markOpened) can follow once it is on its way.
     std::optional<CachedCall> lookup(const QString &normalizedKey);
+    void markOpened(const QString &crn, const QDateTime &openedAt);
     bool store(const Call &call, const QString &etag, const QDateTime &fetchedAt);
     // Whether the call with this CRN was in the cache to be marked.
     bool confirm(const QString &crn, const QString &etag, const QDateTime &checkedAt);

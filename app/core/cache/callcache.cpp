@@ -96,6 +96,9 @@ void CallCache::lookup(const QString &text, QObject *context, LookupCallback don
         report(worker.takeProblem());
         if (done)
             answer(hasContext, context, [found, done] { done(found); });
+
+        if (found)
+            worker.markOpened(found->call.summary.crn, found->lastOpened);
     });
 }
 
