@@ -13,9 +13,12 @@
 #include <optional>
 #include <utility>
 
+#include <QSqlDatabase>
+
+#include "store/migrations.h"
+
 class CallStore;
 struct sqlite3;
-struct sqlite3_stmt;
 
 // A source record as stored: its call group, format, time, origin and encoded fields.
 struct StoredRecord
@@ -84,8 +87,9 @@ struct StoredRecordingLink
 //   import_recording_links  which call each recording went into, so that only the calls whose
 //                       recordings changed are written again.
 //
-// Uses the SQLite connection CallStore opened, through its raw handle: a million prepared
-// inserts per run is where Qt's per-value wrapping costs most. Same thread rules as CallStore.
+// Uses the connection CallStore opened. On SQLite through its raw handle: a million prepared
+// inserts per run is where Qt's per-value wrapping costs most. On PostgreSQL through Qt Sql
+// (QPSQL), in the same batches. Same thread rules as CallStore.
 // After startBackgroundCheckpoints(), a thread of its own copies the write-ahead log into the
 // database file through a second connection, until the store is destroyed.
 // Links and group times are gathered in memory during a batch and written when it commits.
@@ -114,6 +118,8 @@ public:
 
     // Creates the tables if needed. The store must outlive this object.
     static std::unique_ptr<EventStore> open(CallStore &calls, QString *error);
+    // The schema steps of the import tables (component "import" of applyMigrations).
+    static QList<MigrationStep> migrationSteps();
 
     bool beginBatch();
     bool commitBatch();
@@ -122,7 +128,7 @@ public:
     // From now on a thread of its own copies the write-ahead log into the database file, so
     // that this thread's commits do not stop for checkpoints. Worth it while many large rows
     // are written in small transactions (the calls); while the records are read, it costs more
-    // than it saves. Without a database file (":memory:") it does nothing.
+    // than it saves. Without a database file (":memory:"), and on PostgreSQL, it does nothing.
     void startBackgroundCheckpoints();
 
     Added addRecord(int format, QByteArrayView group, qint64 fingerprint, qint64 timeUs,
@@ -178,13 +184,17 @@ private:
         qint64 firstUs = 0;
     };
 
-    explicit EventStore(sqlite3 *db);
+    explicit EventStore(const QSqlDatabase &database);
     bool exec(const char *sql);
+    // The statement of this store's dialect.
+    const char *sql(const char *sqlite, const char *postgresql) const;
     bool prepareAll();
     bool flushNotes();
     bool fail(const QString &what);
 
-    sqlite3 *m_db;
+    QSqlDatabase m_database;
+    sqlite3 *m_sqlite = nullptr; // SQLite's own handle; null on PostgreSQL
+    QString m_sqlError; // PostgreSQL: the reason of the last failed statement
     std::unique_ptr<Statement> m_insertRecord;
     std::unique_ptr<Statement> m_upsertLink;
     std::unique_ptr<Statement> m_upsertGroup;

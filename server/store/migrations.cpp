@@ -37,6 +37,13 @@ bool exec(QSqlQuery &query, const QString &statement, QString *why)
 bool applyMigrations(QSqlDatabase database, const QString &component,
                      const QList<MigrationStep> &steps, QString *error)
 {
+    return applyMigrations(database, component, steps, {}, error);
+}
+
+bool applyMigrations(QSqlDatabase database, const QString &component,
+                     const QList<MigrationStep> &steps, const MigrationCode &afterStep,
+                     QString *error)
+{
     const SqlDialect dialect = sqlDialect(database);
     const QString what = QStringLiteral("Cannot bring the %1 tables up to date").arg(component);
     QString why;
@@ -91,6 +98,8 @@ bool applyMigrations(QSqlDatabase database, const QString &component,
             if (!exec(query, statement, &why))
                 return failed(QStringLiteral("step %1: %2").arg(step.version).arg(why));
         }
+        if (afterStep && !afterStep(step.version, database, &why))
+            return failed(QStringLiteral("step %1: %2").arg(step.version).arg(why));
     }
 
     if (newest > current) {
