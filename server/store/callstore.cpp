@@ -363,7 +363,8 @@ bool indexNumbersOfStoredCalls(QSqlDatabase db, QString *why)
         }
         ++calls;
     }
-    qCInfo(lcStore) << "Indexed the phone numbers of" << calls << "stored calls for search";
+    if (calls > 0)
+        qCInfo(lcStore) << "Indexed the phone numbers of" << calls << "stored calls for search";
     return true;
 }
 

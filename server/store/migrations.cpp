@@ -110,7 +110,13 @@ bool applyMigrations(QSqlDatabase database, const QString &component,
         query.addBindValue(component);
         if (!query.exec())
             return failed(query.lastError().text());
-        qCInfo(lcStore).noquote() << "The" << component << "tables are now at version" << newest;
+        // Creating a new database's tables is no news; bringing stored data forward is.
+        if (current > 0)
+            qCInfo(lcStore).noquote() << "The" << component << "tables were brought from version"
+                                      << current << "to" << newest;
+        else
+            qCDebug(lcStore).noquote()
+                << "Created the" << component << "tables at version" << newest;
     }
 
     if (!database.commit())
