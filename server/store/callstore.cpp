@@ -707,48 +707,81 @@ bool CallStore::savePreparedCallsSql(const QList<PreparedCall> &calls,
     if (!lock.exec())
         return rollBack(u"Cannot save calls"_qs, lock);
 
-    QSqlQuery deleteKeys(db);
-    deleteKeys.prepare(u"DELETE FROM call_keys WHERE crn = ?"_qs);
-    // seq comes from its identity sequence on insert and stays on update, as on SQLite.
-    QSqlQuery upsert(db);
-    upsert.prepare(u"INSERT INTO calls (crn, crn_key, start_us, summary, document, direction,"
-                   " outcome, recording_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                   " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
-                   " start_us = excluded.start_us, summary = excluded.summary,"
-                   " document = excluded.document, direction = excluded.direction,"
-                   " outcome = excluded.outcome, recording_count = excluded.recording_count"_qs);
-    // All of a call's keys in one round trip.
-    QSqlQuery insertKeys(db);
-    insertKeys.prepare(u"INSERT INTO call_keys (key, kind, crn)"
-                       " SELECT k.key, k.kind, ? FROM unnest(?::text[], ?::text[]) AS k (key, kind)"
-                       " ON CONFLICT DO NOTHING"_qs);
-    for (const PreparedCall &call : calls) {
-        deleteKeys.addBindValue(call.crn);
-        if (!deleteKeys.exec())
-            return rollBack(QStringLiteral("Cannot save call %1").arg(call.crn), deleteKeys);
-        upsert.addBindValue(call.crn);
-        upsert.addBindValue(call.crnKey);
-        upsert.addBindValue(call.startUs);
-        upsert.addBindValue(QString::fromUtf8(call.summary));
-        upsert.addBindValue(QString::fromUtf8(call.document));
-        upsert.addBindValue(call.direction);
-        upsert.addBindValue(call.outcome);
-        upsert.addBindValue(call.recordingCount);
-        if (!upsert.exec())
-            return rollBack(QStringLiteral("Cannot save call %1").arg(call.crn), upsert);
-        if (call.keys.isEmpty())
-            continue;
+    // A call saved twice in one list is written as its last version, as row by row; its
+    // number stays the one its first insert took.
+    QHash<QString, qsizetype> last;
+    for (qsizetype i = 0; i < calls.size(); ++i)
+        last.insert(calls.at(i).crn, i);
+
+    // A few statements per chunk of calls, each with its values as arrays: a round trip per
+    // row would cost more than the rows.
+    constexpr qsizetype kCallsPerStatement = 500;
+    for (qsizetype from = 0; from < calls.size(); from += kCallsPerStatement) {
+        QStringList crns;
+        QStringList crnKeys;
+        QStringList starts;
+        QStringList summaries;
+        QStringList documents;
+        QStringList directions;
+        QStringList outcomes;
+        QStringList recordingCounts;
         QStringList keys;
         QStringList kinds;
-        for (const auto &[kind, key] : call.keys) {
-            kinds.append(kind);
-            keys.append(key);
+        QStringList keyCrns;
+        for (qsizetype i = from; i < std::min(calls.size(), from + kCallsPerStatement); ++i) {
+            const PreparedCall &call = calls.at(i);
+            if (last.value(call.crn) != i)
+                continue;
+            crns.append(call.crn);
+            crnKeys.append(call.crnKey);
+            starts.append(QString::number(call.startUs));
+            summaries.append(QString::fromUtf8(call.summary));
+            documents.append(QString::fromUtf8(call.document));
+            directions.append(call.direction);
+            outcomes.append(call.outcome);
+            recordingCounts.append(QString::number(call.recordingCount));
+            for (const auto &[kind, key] : call.keys) {
+                keys.append(key);
+                kinds.append(kind);
+                keyCrns.append(call.crn);
+            }
         }
-        insertKeys.addBindValue(call.crn);
+        if (crns.isEmpty())
+            continue;
+
+        QSqlQuery deleteKeys(db);
+        deleteKeys.prepare(u"DELETE FROM call_keys WHERE crn = ANY (?::text[])"_qs);
+        deleteKeys.addBindValue(arrayLiteral(crns));
+        if (!deleteKeys.exec())
+            return rollBack(u"Cannot save calls"_qs, deleteKeys);
+
+        // seq comes from its identity sequence on insert and stays on update, as on SQLite.
+        QSqlQuery upsert(db);
+        upsert.prepare(
+            u"INSERT INTO calls (crn, crn_key, start_us, summary, document, direction,"
+            " outcome, recording_count) SELECT * FROM unnest(?::text[], ?::text[],"
+            " ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[])"
+            " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
+            " start_us = excluded.start_us, summary = excluded.summary,"
+            " document = excluded.document, direction = excluded.direction,"
+            " outcome = excluded.outcome, recording_count = excluded.recording_count"_qs);
+        for (const QStringList *values : { &crns, &crnKeys, &starts, &summaries, &documents,
+                                           &directions, &outcomes, &recordingCounts })
+            upsert.addBindValue(arrayLiteral(*values));
+        if (!upsert.exec())
+            return rollBack(u"Cannot save calls"_qs, upsert);
+
+        if (keys.isEmpty())
+            continue;
+        QSqlQuery insertKeys(db);
+        insertKeys.prepare(u"INSERT INTO call_keys (key, kind, crn)"
+                           " SELECT * FROM unnest(?::text[], ?::text[], ?::text[])"
+                           " ON CONFLICT DO NOTHING"_qs);
         insertKeys.addBindValue(arrayLiteral(keys));
         insertKeys.addBindValue(arrayLiteral(kinds));
+        insertKeys.addBindValue(arrayLiteral(keyCrns));
         if (!insertKeys.exec())
-            return rollBack(QStringLiteral("Cannot index call %1").arg(call.crn), insertKeys);
+            return rollBack(u"Cannot index calls"_qs, insertKeys);
     }
 
     QSqlQuery upsertRecording(db);

@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace {
 
@@ -521,7 +522,7 @@ void EventStore::startBackgroundCheckpoints()
 
 bool EventStore::commitBatch()
 {
-    if (!flushNotes()) {
+    if (!flushQueued() || !flushNotes()) {
         rollbackBatch();
         return false;
     }
@@ -545,6 +546,10 @@ void EventStore::rollbackBatch()
     m_groups.clear();
     m_lastLink = nullptr;
     m_lastGroup = nullptr;
+    m_queuedRecords.clear();
+    m_queuedAgentEvents.clear();
+    m_queueOutcome = {};
+    m_queueFailed = false;
     m_inBatch = false;
 }
 
@@ -610,8 +615,117 @@ void EventStore::noteLink(QByteArrayView leg, QByteArrayView group, bool byName,
     m_lastLinkKey = found.key();
 }
 
+namespace {
+
+// Rows per multi-row statement: large enough that round trips cost little, small enough that
+// the queue stays a few MiB.
+constexpr qsizetype kQueuedRowsPerStatement = 2000;
+
+// Array literals for "?::text[]" and "?::bigint[]": QPSQL binds no arrays.
+QString textArray(const QList<QByteArray> &items)
+{
+    QString literal = u"{"_qs;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        if (i > 0)
+            literal.append(u',');
+        QString item = QString::fromUtf8(items.at(i));
+        item.replace(u'\\', u"\\\\"_qs).replace(u'"', u"\\\""_qs);
+        literal.append(u'"' + item + u'"');
+    }
+    return literal + u'}';
+}
+
+QString integerArray(const QList<qint64> &items)
+{
+    QString literal = u"{"_qs;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        if (i > 0)
+            literal.append(u',');
+        literal.append(QString::number(items.at(i)));
+    }
+    return literal + u'}';
+}
+
+} // namespace
+
+bool EventStore::flushNotesInBulk()
+{
+    // Each leg and group once per batch (the notes are keyed by them), so one statement may
+    // upsert them all without touching a row twice.
+    const auto run = [this](const QString &sql, const QStringList &arrays, const QString &what) {
+        QSqlQuery upsert(m_database);
+        upsert.prepare(sql);
+        for (const QString &array : arrays)
+            upsert.addBindValue(array);
+        if (upsert.exec())
+            return true;
+        m_sqlError = upsert.lastError().text();
+        return fail(what);
+    };
+
+    QList<QByteArray> legs;
+    QList<QByteArray> groups;
+    QList<qint64> byName;
+    QList<qint64> first;
+    QList<qint64> last;
+    for (auto it = m_links.cbegin(); it != m_links.cend(); ++it) {
+        const QByteArrayView key(it.key());
+        const qsizetype newline = key.indexOf('\n');
+        legs.append(key.first(newline).toByteArray());
+        groups.append(key.sliced(newline + 1).toByteArray());
+        byName.append(it->byName ? 1 : 0);
+        first.append(it->firstUs);
+        last.append(it->lastUs);
+        if (legs.size() == kQueuedRowsPerStatement || std::next(it) == m_links.cend()) {
+            if (!run(u"INSERT INTO import_links (leg, grp, by_name, first_us, last_us)"
+                     " SELECT * FROM unnest(?::text[], ?::text[], ?::integer[], ?::bigint[],"
+                     " ?::bigint[]) ON CONFLICT (leg, grp) DO UPDATE"
+                     " SET first_us = LEAST(import_links.first_us, excluded.first_us),"
+                     " last_us = GREATEST(import_links.last_us, excluded.last_us)"_qs,
+                     { textArray(legs), textArray(groups), integerArray(byName),
+                       integerArray(first), integerArray(last) },
+                     u"Cannot store the legs of calls"_qs))
+                return false;
+            legs.clear();
+            groups.clear();
+            byName.clear();
+            first.clear();
+            last.clear();
+        }
+    }
+    m_links.clear();
+    m_lastLink = nullptr;
+
+    QList<qint64> strong;
+    for (auto it = m_groups.cbegin(); it != m_groups.cend(); ++it) {
+        groups.append(it.key());
+        strong.append(it->strong ? 1 : 0);
+        first.append(it->firstUs);
+        if (groups.size() == kQueuedRowsPerStatement || std::next(it) == m_groups.cend()) {
+            if (!run(u"INSERT INTO import_groups (grp, strong, first_us)"
+                     " SELECT * FROM unnest(?::text[], ?::integer[], ?::bigint[])"
+                     " ON CONFLICT (grp) DO UPDATE"
+                     " SET strong = GREATEST(import_groups.strong, excluded.strong),"
+                     " first_us = LEAST(import_groups.first_us, excluded.first_us)"_qs,
+                     { textArray(groups), integerArray(strong), integerArray(first) },
+                     u"Cannot store call groups"_qs))
+                return false;
+            groups.clear();
+            strong.clear();
+            first.clear();
+        }
+    }
+    m_groups.clear();
+    m_lastGroup = nullptr;
+    return true;
+}
+
 bool EventStore::flushNotes()
 {
+    // PostgreSQL: a round trip per row would cost more than the rows.
+    if (!m_sqlite)
+        return flushNotesInBulk();
+
     Statement &link = *m_upsertLink;
     for (auto it = m_links.cbegin(); it != m_links.cend(); ++it) {
         const QByteArrayView key(it.key());
@@ -662,6 +776,125 @@ EventStore::Added EventStore::addAgentEvent(QByteArrayView agent, QByteArrayView
         return Added::Failed;
     }
     return insert.changes() > 0 ? Added::New : Added::Known;
+}
+
+void EventStore::queueRecord(int format, QByteArrayView group, bool strong, qint64 fingerprint,
+                             qint64 timeUs, QByteArrayView origin, QByteArrayView fields,
+                             const QList<QueuedLeg> &legs)
+{
+    m_queuedRecords.append({ format, group.toByteArray(), strong, fingerprint, timeUs,
+                             origin.toByteArray(), fields.toByteArray(), legs });
+    if (m_queuedRecords.size() >= kQueuedRowsPerStatement)
+        flushQueued();
+}
+
+void EventStore::queueAgentEvent(QByteArrayView agent, QByteArrayView scope, qint64 timeUs,
+                                 qint64 fingerprint, QByteArrayView origin, QByteArrayView fields)
+{
+    m_queuedAgentEvents.append({ agent.toByteArray(), scope.toByteArray(), timeUs, fingerprint,
+                                 origin.toByteArray(), fields.toByteArray() });
+    if (m_queuedAgentEvents.size() >= kQueuedRowsPerStatement)
+        flushQueued();
+}
+
+EventStore::QueueOutcome EventStore::takeQueueOutcome()
+{
+    return std::exchange(m_queueOutcome, {});
+}
+
+bool EventStore::flushQueued()
+{
+    // A failure is kept until the batch ends, so that commitBatch reports it.
+    if (m_queueFailed)
+        return false;
+
+    if (!m_queuedRecords.isEmpty()) {
+        QList<QByteArray> groups;
+        QList<qint64> fingerprints;
+        QList<qint64> formats;
+        QList<qint64> times;
+        QList<QByteArray> origins;
+        QList<QByteArray> fields;
+        for (const QueuedRecord &record : std::as_const(m_queuedRecords)) {
+            groups.append(record.group);
+            fingerprints.append(record.fingerprint);
+            formats.append(record.format);
+            times.append(record.timeUs);
+            origins.append(record.origin);
+            fields.append(record.fields.toHex());
+        }
+        // RETURNING lists the rows that were new; the rest were stored before (or twice in
+        // this statement, where the first one counts, as row by row).
+        QSqlQuery insert(m_database);
+        insert.prepare(u"INSERT INTO import_records (grp, fp, format, time_us, origin, fields)"
+                       " SELECT g, f, m, t, o, decode(x, 'hex') FROM unnest(?::text[],"
+                       " ?::bigint[], ?::integer[], ?::bigint[], ?::text[], ?::text[])"
+                       " AS r (g, f, m, t, o, x) ON CONFLICT DO NOTHING RETURNING grp, fp"_qs);
+        insert.addBindValue(textArray(groups));
+        insert.addBindValue(integerArray(fingerprints));
+        insert.addBindValue(integerArray(formats));
+        insert.addBindValue(integerArray(times));
+        insert.addBindValue(textArray(origins));
+        insert.addBindValue(textArray(fields));
+        if (!insert.exec()) {
+            m_sqlError = insert.lastError().text();
+            m_queueFailed = true;
+            return fail(u"Cannot store records"_qs);
+        }
+        QSet<std::pair<QByteArray, qint64>> added;
+        while (insert.next())
+            added.insert({ insert.value(0).toString().toUtf8(), insert.value(1).toLongLong() });
+        for (const QueuedRecord &record : std::as_const(m_queuedRecords)) {
+            if (!added.remove({ record.group, record.fingerprint })) {
+                ++m_queueOutcome.known;
+                continue;
+            }
+            ++m_queueOutcome.added;
+            m_queueOutcome.touchedGroups.insert(QString::fromUtf8(record.group));
+            noteGroup(record.group, record.strong, record.timeUs);
+            for (const QueuedLeg &leg : record.legs) {
+                noteLink(leg.id, record.group, leg.byName, leg.fromUs);
+                if (leg.toUs != leg.fromUs)
+                    noteLink(leg.id, record.group, leg.byName, leg.toUs);
+            }
+        }
+        m_queuedRecords.clear();
+    }
+
+    if (!m_queuedAgentEvents.isEmpty()) {
+        QList<QByteArray> agents;
+        QList<QByteArray> scopes;
+        QList<qint64> times;
+        QList<qint64> fingerprints;
+        QList<QByteArray> origins;
+        QList<QByteArray> fields;
+        for (const QueuedAgentEvent &event : std::as_const(m_queuedAgentEvents)) {
+            agents.append(event.agent);
+            scopes.append(event.scope);
+            times.append(event.timeUs);
+            fingerprints.append(event.fingerprint);
+            origins.append(event.origin);
+            fields.append(event.fields.toHex());
+        }
+        QSqlQuery insert(m_database);
+        insert.prepare(u"INSERT INTO import_agent_events (agent, scope, time_us, fp, origin,"
+                       " fields) SELECT a, s, t, f, o, decode(x, 'hex') FROM unnest(?::text[],"
+                       " ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])"
+                       " AS r (a, s, t, f, o, x) ON CONFLICT DO NOTHING"_qs);
+        insert.addBindValue(textArray(agents));
+        insert.addBindValue(textArray(scopes));
+        insert.addBindValue(integerArray(times));
+        insert.addBindValue(integerArray(fingerprints));
+        insert.addBindValue(textArray(origins));
+        insert.addBindValue(textArray(fields));
+        if (!insert.exec()) {
+            m_sqlError = insert.lastError().text();
+            m_queueFailed = true;
+            return fail(u"Cannot store agent events"_qs);
+        }
+        m_queuedAgentEvents.clear();
+    }
+    return true;
 }
 
 std::optional<QList<std::pair<QString, QString>>>

@@ -138,6 +138,33 @@ public:
     Added addAgentEvent(QByteArrayView agent, QByteArrayView scope, qint64 timeUs,
                         qint64 fingerprint, QByteArrayView origin, QByteArrayView fields);
 
+    // PostgreSQL: addRecord's answer costs a round trip per row, so the importer queues rows
+    // instead (inside a batch); they are written a thousand per statement when enough are
+    // queued and when the batch commits, and takeQueueOutcome() then says what they were. A
+    // new row's group and legs are noted as addRecord's caller notes them. SQLite: false, and
+    // the importer calls addRecord and addAgentEvent.
+    bool queuesRecords() const { return m_sqlite == nullptr; }
+    struct QueuedLeg
+    {
+        QByteArray id;
+        bool byName = false;
+        qint64 fromUs = 0;
+        qint64 toUs = 0;
+    };
+    void queueRecord(int format, QByteArrayView group, bool strong, qint64 fingerprint,
+                     qint64 timeUs, QByteArrayView origin, QByteArrayView fields,
+                     const QList<QueuedLeg> &legs);
+    void queueAgentEvent(QByteArrayView agent, QByteArrayView scope, qint64 timeUs,
+                         qint64 fingerprint, QByteArrayView origin, QByteArrayView fields);
+    struct QueueOutcome
+    {
+        qint64 added = 0; // rows stored for the first time
+        qint64 known = 0; // rows stored before
+        QSet<QString> touchedGroups; // the groups of the added rows
+    };
+    // What the queued rows written so far were; the tally starts again.
+    QueueOutcome takeQueueOutcome();
+
     // Pairs of groups that share a uniqueid, for the given groups (outside a batch).
     std::optional<QList<std::pair<QString, QString>>>
     groupsSharingLegs(const QSet<QString> &groups);
@@ -190,6 +217,8 @@ private:
     const char *sql(const char *sqlite, const char *postgresql) const;
     bool prepareAll();
     bool flushNotes();
+    bool flushNotesInBulk();
+    bool flushQueued();
     bool fail(const QString &what);
 
     QSqlDatabase m_database;
@@ -216,5 +245,30 @@ private:
     QByteArray m_lastGroupKey;
     bool m_inBatch = false;
     QString m_errorString;
+    // PostgreSQL's queued rows, and what the written ones were.
+    struct QueuedRecord
+    {
+        int format = 0;
+        QByteArray group;
+        bool strong = false;
+        qint64 fingerprint = 0;
+        qint64 timeUs = 0;
+        QByteArray origin;
+        QByteArray fields;
+        QList<QueuedLeg> legs;
+    };
+    struct QueuedAgentEvent
+    {
+        QByteArray agent;
+        QByteArray scope;
+        qint64 timeUs = 0;
+        qint64 fingerprint = 0;
+        QByteArray origin;
+        QByteArray fields;
+    };
+    QList<QueuedRecord> m_queuedRecords;
+    QList<QueuedAgentEvent> m_queuedAgentEvents;
+    QueueOutcome m_queueOutcome;
+    bool m_queueFailed = false;
     std::unique_ptr<Checkpointer> m_checkpointer; // copies the log into the file meanwhile
 };
