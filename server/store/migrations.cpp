@@ -13,7 +13,7 @@ SqlDialect sqlDialect(const QSqlDatabase &database)
 
 namespace {
 
-// A stable number per component for pg_advisory_xact_lock, which takes a 64-bit key.
+// A stable number for pg_advisory_xact_lock, which takes a 64-bit key.
 qint64 lockKey(const QString &component)
 {
     const QByteArray digest = QCryptographicHash::hash(
@@ -60,8 +60,10 @@ bool applyMigrations(QSqlDatabase database, const QString &component,
 
     QSqlQuery query(database);
     if (dialect == SqlDialect::PostgreSQL) {
+        // One key for every component: all of them create schema_versions if it is missing,
+        // and two CREATE TABLE IF NOT EXISTS at once may both try to create it.
         query.prepare(u"SELECT pg_advisory_xact_lock(?)"_qs);
-        query.addBindValue(lockKey(component));
+        query.addBindValue(lockKey(u"all components"_qs));
         if (!query.exec())
             return failed(query.lastError().text());
     }

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void bothServeTheSameCalls();
     void callImportedMeanwhileIsServedByBoth();
     void concurrentImportsNeverCollide();
+    void twoImportsCreateAnEmptyDatabaseAtOnce();
     void cleanupTestCase();
 
 private:
@@ -226,6 +227,32 @@ void TestSharedPostgres::concurrentImportsNeverCollide()
     QVERIFY(query.next());
     QCOMPARE(query.value(0).toInt(), first.size());
     QCOMPARE(query.value(1).toInt(), first.size());
+}
+
+// Both create every component's tables (schema_versions first) in the same moment: the
+// migrations take turns, so both succeed and the calls of both are there.
+void TestSharedPostgres::twoImportsCreateAnEmptyDatabaseAtOnce()
+{
+    const QString database = TestDatabase::address(m_dir.filePath(u"empty.db"_qs));
+    QList<std::shared_ptr<QProcess>> imports;
+    for (int i = 0; i < 4; ++i) {
+        QFile file(m_dir.filePath(QStringLiteral("empty-%1.csv").arg(i)));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(celCall(QByteArray::number(1820000000 + i) + ".1", 1820000000 + i));
+        file.close();
+        auto process = std::make_shared<QProcess>();
+        process->start(QStringLiteral(CRN_SERVER_BINARY),
+                       { u"import"_qs, u"--db"_qs, database, file.fileName() });
+        imports.append(process);
+    }
+    for (const auto &process : std::as_const(imports)) {
+        QVERIFY(process->waitForFinished(60000));
+        QVERIFY2(process->exitCode() == 0, process->readAllStandardError().constData());
+    }
+    QString error;
+    const auto store = CallStore::open(database, &error);
+    QVERIFY2(store, qPrintable(error));
+    QCOMPARE(store->callCount(), 4);
 }
 
 QTEST_MAIN(TestSharedPostgres)
