@@ -4,6 +4,7 @@
 #include "http/recordingapi.h"
 #include "logging.h"
 #include "store/callstore.h"
+#include "store/databaseaddress.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -27,10 +28,13 @@ constexpr auto kDefaultListen = "127.0.0.1:8470";
 
 int usage(QTextStream &out, int exitCode)
 {
-    out << "Usage: crn-server serve --db FILE [--listen HOST:PORT] [--recordings DIR]\n\n"
+    out << "Usage: crn-server serve --db FILE|URL [--listen HOST:PORT] [--recordings DIR]\n\n"
            "Answers the console's HTTP API (docs/api.yaml) from a call database.\n\n"
            "Options:\n"
-           "  --db FILE            the call database that 'crn-server import' wrote\n"
+           "  --db FILE|URL        the call database that 'crn-server import' wrote: a SQLite\n"
+           "                       file, or postgresql://user[:password]@host[:port]/dbname\n"
+           "                       (the password may come from PGPASSWORD instead). Several\n"
+           "                       servers may share one PostgreSQL database.\n"
            "  --listen HOST:PORT   the address to listen on (default "
         << kDefaultListen
         << "); port 0 picks a free one.\n"
@@ -156,15 +160,20 @@ int runServeCommand(const QStringList &arguments)
         return usage(err, 2);
     }
 
+    QString error;
+    const std::optional<DatabaseAddress> database = DatabaseAddress::parse(databasePath, &error);
+    if (!database) {
+        err << "crn-server serve: " << error << ".\n\n";
+        return usage(err, 2);
+    }
     // Serving a path with a typo would create an empty database and answer 404 to everything.
-    if (!QFileInfo(databasePath).isFile()) {
+    if (!database->isPostgreSQL() && !QFileInfo(databasePath).isFile()) {
         err << "crn-server: the call database " << databasePath
             << " does not exist. Import call records into it first with "
                "'crn-server import --db "
             << databasePath << " PATH...'.\n";
         return 1;
     }
-    QString error;
     const std::unique_ptr<CallStore> store = CallStore::open(databasePath, &error);
     if (!store) {
         err << "crn-server: " << error << '\n';
@@ -220,7 +229,8 @@ int runServeCommand(const QStringList &arguments)
         out << "crn-server listening on " << url << Qt::endl;
     }
     std::fflush(stdout);
-    qCInfo(lcServer).noquote() << "Serving" << store->callCount() << "calls from" << databasePath;
+    qCInfo(lcServer).noquote() << "Serving" << store->callCount() << "calls from"
+                               << database->displayName();
 
     const int exitCode = QCoreApplication::exec();
     return exitCode == 0 ? 0 : 1;

@@ -10,8 +10,8 @@ namespace {
 
 int usage(QTextStream &out, int exitCode)
 {
-    out << "Usage: crn-server import --db FILE [--recordings DIR] PATH...\n"
-           "       crn-server import --db FILE --recordings DIR\n\n"
+    out << "Usage: crn-server import --db FILE|URL [--recordings DIR] PATH...\n"
+           "       crn-server import --db FILE|URL --recordings DIR\n\n"
            "Reads call records into a call database, creating it if needed, and links\n"
            "recordings to the calls.\n"
            "PATH is a file or a folder (read recursively). Each file's format is told from its\n"
@@ -29,7 +29,9 @@ int usage(QTextStream &out, int exitCode)
            "or date folders). One whose call is not imported yet is linked by the import that\n"
            "brings it. Audio files among the PATHs outside DIR are reported and skipped.\n\n"
            "Options:\n"
-           "  --db FILE           the call database to write (SQLite)\n"
+           "  --db FILE|URL       the call database to write: a SQLite file, or\n"
+           "                      postgresql://user[:password]@host[:port]/dbname (the\n"
+           "                      password may come from PGPASSWORD instead)\n"
            "  --recordings DIR    the folder of recordings to link to the calls\n"
            "  -h, --help          show this text\n";
     return exitCode;
@@ -51,7 +53,7 @@ int runImportCommand(const QStringList &arguments)
             return usage(out, 0);
         if (argument == u"--db") {
             if (i + 1 == arguments.size()) {
-                err << "crn-server import: --db needs a file name\n\n";
+                err << "crn-server import: --db needs a file name or a postgresql:// URL\n\n";
                 return usage(err, 2);
             }
             database = arguments.at(++i);
@@ -74,7 +76,7 @@ int runImportCommand(const QStringList &arguments)
     }
     // With a recordings folder alone, the import links new recordings to the calls known.
     if (database.isEmpty() || (paths.isEmpty() && recordings.isEmpty())) {
-        err << "crn-server import: " << (database.isEmpty() ? "--db FILE" : "a PATH")
+        err << "crn-server import: " << (database.isEmpty() ? "--db FILE|URL" : "a PATH")
             << " is required\n\n";
         return usage(err, 2);
     }

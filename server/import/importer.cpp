@@ -248,6 +248,11 @@ bool ImportRun::commit()
         fail(m_events.errorString());
         return false;
     }
+    // Queued rows (PostgreSQL) are known as new or not only now.
+    const EventStore::QueueOutcome queued = m_events.takeQueueOutcome();
+    m_report.recordsAdded += queued.added;
+    m_report.rowsKnown += queued.known;
+    m_touched.unite(queued.touchedGroups);
     return true;
 }
 
@@ -301,6 +306,17 @@ void ImportRun::addRecord(const ReadRecord &record)
     fingerprint.add(record.timeUs);
     fingerprint.add(record.fields);
 
+    if (m_events.queuesRecords()) {
+        QList<EventStore::QueuedLeg> legs;
+        for (int i = 0; i < record.legCount; ++i) {
+            const RecordLeg &leg = record.legs[std::size_t(i)];
+            legs.append({ leg.id.toByteArray(), leg.byName, leg.fromUs, leg.toUs });
+        }
+        m_events.queueRecord(int(record.format), record.group, record.strongGroup,
+                             fingerprint.value(), record.timeUs, origin(), record.fields, legs);
+        countRow();
+        return;
+    }
     switch (m_events.addRecord(int(record.format), record.group, fingerprint.value(), record.timeUs,
                                origin(), record.fields)) {
     case EventStore::Added::Failed:
@@ -336,6 +352,12 @@ void ImportRun::addAgentRecord(const ReadAgentRecord &record)
     fingerprint.add(record.scope);
     fingerprint.add(record.timeUs);
     fingerprint.add(record.fields);
+    if (m_events.queuesRecords()) {
+        m_events.queueAgentEvent(record.agent, record.scope, record.timeUs, fingerprint.value(),
+                                 origin(), record.fields);
+        countRow();
+        return;
+    }
     if (m_events.addAgentEvent(record.agent, record.scope, record.timeUs, fingerprint.value(),
                                origin(), record.fields)
         == EventStore::Added::Failed)

@@ -1,13 +1,18 @@
 #include "callstore.h"
 
+#include "store/databaseaddress.h"
+
 #include "logging.h"
 #include "model/crntext.h"
 #include "json/calljson.h"
 
 #include <QAtomicInteger>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlField>
 #include <QSqlQuery>
 #include <QVariant>
 #include <algorithm>
@@ -15,8 +20,6 @@
 #include <sqlite3.h>
 
 namespace {
-
-constexpr int kSchemaVersion = 3;
 
 const QString kLastCallSequence = u"last_call_sequence"_qs;
 
@@ -196,6 +199,41 @@ QString prefixUpperBound(const QString &prefix)
     return prefix + QChar(0xFFFF);
 }
 
+// A text[] literal, for binding a list as one value ("?::text[]") where QPSQL binds none.
+QString arrayLiteral(const QStringList &items)
+{
+    QString literal = u"{"_qs;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        if (i > 0)
+            literal.append(u',');
+        QString item = items.at(i);
+        item.replace(u'\\', u"\\\\"_qs).replace(u'"', u"\\\""_qs);
+        literal.append(u'"' + item + u'"');
+    }
+    return literal + u'}';
+}
+
+// The key of the advisory lock that makes writers of calls on PostgreSQL take turns.
+constexpr qint64 kCallWriterLock = 0x63726e2d63616c6c; // "crn-call"
+
+const QString kUpsertRecording
+    = u"INSERT INTO recordings (id, crn, path, size, modified_us, content_type)"
+      " VALUES (?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (id) DO UPDATE SET crn = excluded.crn, path = excluded.path,"
+      " size = excluded.size, modified_us = excluded.modified_us,"
+      " content_type = excluded.content_type"_qs;
+
+void bindRecording(QSqlQuery &query, const StoredRecording &recording)
+{
+    query.addBindValue(recording.id);
+    // No call yet: NULL.
+    query.addBindValue(recording.crn.isEmpty() ? QVariant() : QVariant(recording.crn));
+    query.addBindValue(recording.path);
+    query.addBindValue(recording.sizeBytes);
+    query.addBindValue(recording.modifiedUs);
+    query.addBindValue(recording.contentType);
+}
+
 } // namespace
 
 PhoneNumber PhoneNumber::parse(QStringView text)
@@ -246,26 +284,29 @@ CallStore::~CallStore()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-std::unique_ptr<CallStore> CallStore::open(const QString &path, QString *error)
+std::unique_ptr<CallStore> CallStore::open(const QString &address, QString *error)
 {
+    const std::optional<DatabaseAddress> parsed = DatabaseAddress::parse(address, error);
+    if (!parsed)
+        return nullptr;
+
     static QAtomicInteger<int> counter;
     const QString name = u"crn-store-"_qs + QString::number(counter.fetchAndAddRelaxed(1));
-
-    std::unique_ptr<CallStore> store(new CallStore(name));
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_qs, name);
-    db.setDatabaseName(path);
-    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_qs);
-    if (!db.open()) {
-        if (error)
-            *error = QStringLiteral("Cannot open the call database %1: %2")
-                         .arg(path, db.lastError().text());
+    if (!parsed->open(name, error))
         return nullptr;
-    }
+    std::unique_ptr<CallStore> store(new CallStore(name));
+    QSqlDatabase db = store->database();
+    store->m_dialect = sqlDialect(db);
 
-    QSqlQuery pragma(db);
-    for (const char *statement :
-         { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON" })
-        pragma.exec(QString::fromLatin1(statement));
+    QSqlQuery settings(db);
+    if (store->m_dialect == SqlDialect::SQLite) {
+        for (const char *statement :
+             { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON" })
+            settings.exec(QString::fromLatin1(statement));
+    } else {
+        // CREATE ... IF NOT EXISTS on a table that is there is a NOTICE, not news.
+        settings.exec(u"SET client_min_messages = warning"_qs);
+    }
 
     if (!store->migrate()) {
         if (error)
@@ -287,32 +328,55 @@ bool CallStore::fail(const QString &what, const QString &why)
     return false;
 }
 
-bool CallStore::migrate()
+namespace {
+
+// Step 3 stores numbers in more forms than step 1 did; only C++ can derive them.
+bool indexNumbersOfStoredCalls(QSqlDatabase db, QString *why)
 {
-    QSqlDatabase db = database();
-    QSqlQuery query(db);
+    QSqlQuery select(db);
+    select.setForwardOnly(true);
+    if (!select.exec(u"SELECT crn, document FROM calls"_qs)) {
+        *why = select.lastError().text();
+        return false;
+    }
 
-    // A database of another program is left as it is: writing our tables into it would mix
-    // two programs' data in one file.
-    query.exec(u"SELECT count(*) FILTER (WHERE name = 'schema_version'), count(*)"
-               " FROM sqlite_master WHERE type = 'table'"_qs);
-    if (query.next() && query.value(0).toInt() == 0 && query.value(1).toInt() > 0)
-        return fail(u"The call database"_qs,
-                    u"the file holds another program's tables, not crn-server's"_qs);
+    QSqlQuery insert(db);
+    insert.prepare(u"INSERT INTO call_keys (key, kind, crn) VALUES (?, ?, ?)"
+                   " ON CONFLICT DO NOTHING"_qs);
+    qint64 calls = 0;
+    while (select.next()) {
+        const QString crn = select.value(0).toString();
+        const auto call = CallJson::callFromJson(
+            QJsonDocument::fromJson(select.value(1).toString().toUtf8()).object());
+        if (!call)
+            continue; // a damaged document is still found by its CRN, as before
+        for (const auto &[kind, key] : searchKeys(*call)) {
+            if (key.isEmpty())
+                continue;
+            insert.addBindValue(key);
+            insert.addBindValue(kind);
+            insert.addBindValue(crn);
+            if (!insert.exec()) {
+                *why = insert.lastError().text();
+                return false;
+            }
+        }
+        ++calls;
+    }
+    if (calls > 0)
+        qCInfo(lcStore) << "Indexed the phone numbers of" << calls << "stored calls for search";
+    return true;
+}
 
-    query.exec(u"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"_qs);
-    query.exec(u"SELECT version FROM schema_version"_qs);
-    const int version = query.next() ? query.value(0).toInt() : 0;
-    if (version == kSchemaVersion)
-        return true;
-    if (version > kSchemaVersion)
-        return fail(
-            u"The call database"_qs,
-            QStringLiteral("it was written by a newer crn-server (schema %1)").arg(version));
+} // namespace
 
-    // Each step takes the schema from the version before it to its own; a database is brought
-    // forward through every step it has not had, in one transaction.
-    const QList<QStringList> steps = {
+QList<MigrationStep> CallStore::migrationSteps()
+{
+    // Each step takes the schema from the version before it to its own. PostgreSQL has its own
+    // statements for types (BIGINT, identity) and for the key columns, which compare bytewise
+    // (COLLATE "C") as SQLite does, so that ranges and the sort order are the same on both.
+    MigrationStep calls {
+        1,
         {
             u"CREATE TABLE calls ("
             "  crn TEXT PRIMARY KEY,"
@@ -332,6 +396,26 @@ bool CallStore::migrate()
             u"CREATE INDEX call_keys_by_crn ON call_keys (crn)"_qs,
         },
         {
+            u"CREATE TABLE calls ("
+            "  crn TEXT COLLATE \"C\" PRIMARY KEY,"
+            "  crn_key TEXT COLLATE \"C\" NOT NULL UNIQUE,"
+            "  start_us BIGINT NOT NULL,"
+            "  summary TEXT NOT NULL,"
+            "  document TEXT NOT NULL"
+            ")"_qs,
+            u"CREATE INDEX calls_by_start ON calls (start_us DESC, crn_key DESC)"_qs,
+            u"CREATE TABLE call_keys ("
+            "  key TEXT COLLATE \"C\" NOT NULL,"
+            "  kind TEXT COLLATE \"C\" NOT NULL,"
+            "  crn TEXT COLLATE \"C\" NOT NULL REFERENCES calls (crn) ON DELETE CASCADE,"
+            "  PRIMARY KEY (key, kind, crn)"
+            ")"_qs,
+            u"CREATE INDEX call_keys_by_crn ON call_keys (crn)"_qs,
+        },
+    };
+    MigrationStep recordings {
+        2,
+        {
             // What serving a recording needs; the call's document describes it to clients.
             u"CREATE TABLE recordings ("
             "  id TEXT PRIMARY KEY,"
@@ -344,6 +428,21 @@ bool CallStore::migrate()
             u"CREATE INDEX recordings_by_crn ON recordings (crn)"_qs,
             u"CREATE TABLE store_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT"_qs,
         },
+        {
+            u"CREATE TABLE recordings ("
+            "  id TEXT PRIMARY KEY,"
+            "  crn TEXT COLLATE \"C\","
+            "  path TEXT NOT NULL UNIQUE,"
+            "  size BIGINT NOT NULL,"
+            "  modified_us BIGINT NOT NULL,"
+            "  content_type TEXT NOT NULL"
+            ")"_qs,
+            u"CREATE INDEX recordings_by_crn ON recordings (crn)"_qs,
+            u"CREATE TABLE store_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)"_qs,
+        },
+    };
+    MigrationStep filters {
+        3,
         {
             // The search filters read columns, not the summary's JSON. seq numbers calls in the
             // order they were first saved, so that a page walk can leave out later arrivals.
@@ -365,17 +464,87 @@ bool CallStore::migrate()
             u"CREATE INDEX calls_by_recorded"
             " ON calls ((recording_count > 0), start_us DESC, crn_key DESC)"_qs,
         },
+        {
+            // seq comes from the column's own sequence, so that importers and servers sharing
+            // the database never hand out one number twice; savePreparedCalls takes a lock so
+            // that numbers also become visible in their order (see lastCallSequence).
+            u"ALTER TABLE calls ADD COLUMN direction TEXT NOT NULL DEFAULT 'unknown'"_qs,
+            u"ALTER TABLE calls ADD COLUMN outcome TEXT NOT NULL DEFAULT 'unknown'"_qs,
+            u"ALTER TABLE calls ADD COLUMN recording_count INTEGER NOT NULL DEFAULT 0"_qs,
+            u"ALTER TABLE calls ADD COLUMN seq BIGINT GENERATED BY DEFAULT AS IDENTITY"_qs,
+            u"UPDATE calls SET"
+            "  direction = coalesce(summary::jsonb ->> 'direction', 'unknown'),"
+            "  outcome = coalesce(summary::jsonb ->> 'outcome', 'unknown'),"
+            "  recording_count = coalesce((summary::jsonb ->> 'recording_count')::integer, 0)"_qs,
+            u"CREATE INDEX calls_by_direction ON calls (direction, start_us DESC, crn_key DESC)"_qs,
+            u"CREATE INDEX calls_by_outcome ON calls (outcome, start_us DESC, crn_key DESC)"_qs,
+            u"CREATE INDEX calls_by_recorded"
+            " ON calls ((recording_count > 0), start_us DESC, crn_key DESC)"_qs,
+            // The snapshot of a page walk is max(seq).
+            u"CREATE INDEX calls_by_seq ON calls (seq)"_qs,
+        },
     };
-    Q_ASSERT(steps.size() == kSchemaVersion);
+    return { calls, recordings, filters };
+}
+
+bool CallStore::migrate()
+{
+    QSqlDatabase db = database();
+    QSqlQuery query(db);
+
+    // A database of another program is left as it is: writing our tables into it would mix
+    // two programs' data in one place. Ours has schema_versions (or, before it, SQLite's
+    // schema_version).
+    const QString tables = m_dialect == SqlDialect::PostgreSQL
+        ? u"SELECT count(*) FILTER (WHERE table_name IN ('schema_version', 'schema_versions')),"
+          " count(*) FROM information_schema.tables"
+          " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"_qs
+        : u"SELECT count(*) FILTER (WHERE name IN ('schema_version', 'schema_versions')),"
+          " count(*) FROM sqlite_master WHERE type = 'table'"_qs;
+    if (!query.exec(tables))
+        return fail(u"Cannot read the call database"_qs, query.lastError().text());
+    if (query.next() && query.value(0).toInt() == 0 && query.value(1).toInt() > 0)
+        return fail(u"The call database"_qs,
+                    u"the database holds another program's tables, not crn-server's"_qs);
+    query.finish();
+
+    if (m_dialect == SqlDialect::SQLite && !adoptOldSchemaVersion())
+        return false;
+
+    QString error;
+    const auto afterStep = [](int version, QSqlDatabase database, QString *why) {
+        return version != 3 || indexNumbersOfStoredCalls(database, why);
+    };
+    if (!applyMigrations(db, u"calls"_qs, migrationSteps(), afterStep, &error)) {
+        m_errorString = error;
+        return false;
+    }
+    return true;
+}
+
+bool CallStore::adoptOldSchemaVersion()
+{
+    // Before schema_versions, SQLite files had one table schema_version with the calls'
+    // version (1 to 3): it becomes the "calls" component's row, so that applyMigrations goes on
+    // from there.
+    QSqlDatabase db = database();
+    QSqlQuery query(db);
+    if (!query.exec(u"SELECT count(*) FROM sqlite_master"
+                    " WHERE type = 'table' AND name = 'schema_version'"_qs)
+        || !query.next())
+        return fail(u"Cannot read the call database"_qs, query.lastError().text());
+    if (query.value(0).toInt() == 0)
+        return true;
 
     if (!db.transaction())
         return fail(u"Cannot migrate the call database"_qs, db.lastError().text());
-    QStringList statements;
-    for (qsizetype step = version; step < steps.size(); ++step)
-        statements += steps.at(step);
-    statements += {
-        u"DELETE FROM schema_version"_qs,
-        QStringLiteral("INSERT INTO schema_version (version) VALUES (%1)").arg(kSchemaVersion)
+    const QStringList statements = {
+        u"CREATE TABLE IF NOT EXISTS schema_versions ("
+        " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"_qs,
+        u"INSERT INTO schema_versions (component, version)"
+        " SELECT 'calls', version FROM schema_version WHERE version > 0"
+        " ORDER BY version DESC LIMIT 1 ON CONFLICT (component) DO NOTHING"_qs,
+        u"DROP TABLE schema_version"_qs,
     };
     for (const QString &statement : statements) {
         if (!query.exec(statement)) {
@@ -384,44 +553,7 @@ bool CallStore::migrate()
             return fail(u"Cannot migrate the call database"_qs, why);
         }
     }
-    // Step 3 stores numbers in more forms than step 1 did; only C++ can derive them.
-    if (version > 0 && version < 3 && !indexNumbersOfStoredCalls()) {
-        db.rollback();
-        return false;
-    }
     return db.commit() || fail(u"Cannot migrate the call database"_qs, db.lastError().text());
-}
-
-bool CallStore::indexNumbersOfStoredCalls()
-{
-    QSqlDatabase db = database();
-    QSqlQuery select(db);
-    select.setForwardOnly(true);
-    if (!select.exec(u"SELECT crn, document FROM calls"_qs))
-        return fail(u"Cannot migrate the call database"_qs, select.lastError().text());
-
-    QSqlQuery insert(db);
-    insert.prepare(u"INSERT OR IGNORE INTO call_keys (key, kind, crn) VALUES (?, ?, ?)"_qs);
-    qint64 calls = 0;
-    while (select.next()) {
-        const QString crn = select.value(0).toString();
-        const auto call = CallJson::callFromJson(
-            QJsonDocument::fromJson(select.value(1).toString().toUtf8()).object());
-        if (!call)
-            continue; // a damaged document is still found by its CRN, as before
-        for (const auto &[kind, key] : searchKeys(*call)) {
-            if (key.isEmpty())
-                continue;
-            insert.addBindValue(key);
-            insert.addBindValue(kind);
-            insert.addBindValue(crn);
-            if (!insert.exec())
-                return fail(u"Cannot migrate the call database"_qs, insert.lastError().text());
-        }
-        ++calls;
-    }
-    qCInfo(lcStore) << "Indexed the phone numbers of" << calls << "stored calls for search";
-    return true;
 }
 
 bool CallStore::saveCalls(const QList<Call> &calls)
@@ -454,8 +586,11 @@ PreparedCall CallStore::prepareCall(const Call &call)
 bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls,
                                   const QList<StoredRecording> &recordings)
 {
-    // The same statements as saveCalls, on SQLite's own handle: Qt's binding turns each JSON
-    // document into UTF-16 and SQLite turns it back, which cost more than writing it.
+    if (m_dialect == SqlDialect::PostgreSQL)
+        return savePreparedCallsSql(calls, recordings);
+
+    // On SQLite's own handle: Qt's binding turns each JSON document into UTF-16 and SQLite
+    // turns it back, which cost more than writing it.
     sqlite3 *db = rawHandle(database());
     if (!db)
         return fail(u"Cannot save calls"_qs,
@@ -551,6 +686,115 @@ bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls,
     return true;
 }
 
+bool CallStore::savePreparedCallsSql(const QList<PreparedCall> &calls,
+                                     const QList<StoredRecording> &recordings)
+{
+    QSqlDatabase db = database();
+    if (!db.transaction())
+        return fail(u"Cannot save calls"_qs, db.lastError().text());
+    const auto rollBack = [&](const QString &what, const QSqlQuery &failed) {
+        const QString why = failed.lastError().text();
+        db.rollback();
+        return fail(what, why);
+    };
+
+    // One writer at a time, until commit: seq numbers then become visible in the order they
+    // were taken, so that a walk's snapshot (the largest seq it saw) never has a smaller
+    // number arrive behind it. Readers are not held up.
+    QSqlQuery lock(db);
+    lock.prepare(u"SELECT pg_advisory_xact_lock(?)"_qs);
+    lock.addBindValue(kCallWriterLock);
+    if (!lock.exec())
+        return rollBack(u"Cannot save calls"_qs, lock);
+
+    // A call saved twice in one list is written as its last version, as row by row; its
+    // number stays the one its first insert took.
+    QHash<QString, qsizetype> last;
+    for (qsizetype i = 0; i < calls.size(); ++i)
+        last.insert(calls.at(i).crn, i);
+
+    // A few statements per chunk of calls, each with its values as arrays: a round trip per
+    // row would cost more than the rows.
+    constexpr qsizetype kCallsPerStatement = 500;
+    for (qsizetype from = 0; from < calls.size(); from += kCallsPerStatement) {
+        QStringList crns;
+        QStringList crnKeys;
+        QStringList starts;
+        QStringList summaries;
+        QStringList documents;
+        QStringList directions;
+        QStringList outcomes;
+        QStringList recordingCounts;
+        QStringList keys;
+        QStringList kinds;
+        QStringList keyCrns;
+        for (qsizetype i = from; i < std::min(calls.size(), from + kCallsPerStatement); ++i) {
+            const PreparedCall &call = calls.at(i);
+            if (last.value(call.crn) != i)
+                continue;
+            crns.append(call.crn);
+            crnKeys.append(call.crnKey);
+            starts.append(QString::number(call.startUs));
+            summaries.append(QString::fromUtf8(call.summary));
+            documents.append(QString::fromUtf8(call.document));
+            directions.append(call.direction);
+            outcomes.append(call.outcome);
+            recordingCounts.append(QString::number(call.recordingCount));
+            for (const auto &[kind, key] : call.keys) {
+                keys.append(key);
+                kinds.append(kind);
+                keyCrns.append(call.crn);
+            }
+        }
+        if (crns.isEmpty())
+            continue;
+
+        QSqlQuery deleteKeys(db);
+        deleteKeys.prepare(u"DELETE FROM call_keys WHERE crn = ANY (?::text[])"_qs);
+        deleteKeys.addBindValue(arrayLiteral(crns));
+        if (!deleteKeys.exec())
+            return rollBack(u"Cannot save calls"_qs, deleteKeys);
+
+        // seq comes from its identity sequence on insert and stays on update, as on SQLite.
+        QSqlQuery upsert(db);
+        upsert.prepare(
+            u"INSERT INTO calls (crn, crn_key, start_us, summary, document, direction,"
+            " outcome, recording_count) SELECT * FROM unnest(?::text[], ?::text[],"
+            " ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[])"
+            " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
+            " start_us = excluded.start_us, summary = excluded.summary,"
+            " document = excluded.document, direction = excluded.direction,"
+            " outcome = excluded.outcome, recording_count = excluded.recording_count"_qs);
+        for (const QStringList *values : { &crns, &crnKeys, &starts, &summaries, &documents,
+                                           &directions, &outcomes, &recordingCounts })
+            upsert.addBindValue(arrayLiteral(*values));
+        if (!upsert.exec())
+            return rollBack(u"Cannot save calls"_qs, upsert);
+
+        if (keys.isEmpty())
+            continue;
+        QSqlQuery insertKeys(db);
+        insertKeys.prepare(u"INSERT INTO call_keys (key, kind, crn)"
+                           " SELECT * FROM unnest(?::text[], ?::text[], ?::text[])"
+                           " ON CONFLICT DO NOTHING"_qs);
+        insertKeys.addBindValue(arrayLiteral(keys));
+        insertKeys.addBindValue(arrayLiteral(kinds));
+        insertKeys.addBindValue(arrayLiteral(keyCrns));
+        if (!insertKeys.exec())
+            return rollBack(u"Cannot index calls"_qs, insertKeys);
+    }
+
+    QSqlQuery upsertRecording(db);
+    upsertRecording.prepare(kUpsertRecording);
+    for (const StoredRecording &recording : recordings) {
+        bindRecording(upsertRecording, recording);
+        if (!upsertRecording.exec())
+            return rollBack(QStringLiteral("Cannot save recording %1").arg(recording.id),
+                            upsertRecording);
+    }
+    return db.commit() || fail(u"Cannot save calls"_qs, db.lastError().text());
+}
+
 bool CallStore::removeCalls(const QStringList &crns)
 {
     QSqlDatabase db = database();
@@ -600,9 +844,11 @@ std::optional<QByteArray> CallStore::findCallDocument(QStringView crnOrLegId)
     if (crn.isEmpty())
         return std::nullopt;
 
-    // As a blob: the UTF-8 bytes as stored, without a round trip through UTF-16.
+    // As bytes: the UTF-8 as stored, without a round trip through UTF-16.
     QSqlQuery query(database());
-    query.prepare(u"SELECT CAST(document AS BLOB) FROM calls WHERE crn = ?"_qs);
+    query.prepare(m_dialect == SqlDialect::PostgreSQL
+                      ? u"SELECT convert_to(document, 'UTF8') FROM calls WHERE crn = ?"_qs
+                      : u"SELECT CAST(document AS BLOB) FROM calls WHERE crn = ?"_qs);
     query.addBindValue(crn);
     if (!query.exec() || !query.next())
         return std::nullopt;
@@ -636,18 +882,9 @@ bool CallStore::saveRecordings(const QList<StoredRecording> &recordings)
         return fail(u"Cannot save recordings"_qs, db.lastError().text());
 
     QSqlQuery query(db);
-    query.prepare(u"INSERT INTO recordings (id, crn, path, size, modified_us, content_type)"
-                  " VALUES (?, ?, ?, ?, ?, ?)"
-                  " ON CONFLICT (id) DO UPDATE SET crn = excluded.crn, path = excluded.path,"
-                  " size = excluded.size, modified_us = excluded.modified_us,"
-                  " content_type = excluded.content_type"_qs);
+    query.prepare(kUpsertRecording);
     for (const StoredRecording &recording : recordings) {
-        query.addBindValue(recording.id);
-        query.addBindValue(recording.crn.isEmpty() ? QVariant() : QVariant(recording.crn));
-        query.addBindValue(recording.path);
-        query.addBindValue(recording.sizeBytes);
-        query.addBindValue(recording.modifiedUs);
-        query.addBindValue(recording.contentType);
+        bindRecording(query, recording);
         if (!query.exec()) {
             const QString why = query.lastError().text();
             db.rollback();
@@ -708,6 +945,15 @@ struct CallStore::SearchStatement
 qint64 CallStore::lastCallSequence()
 {
     QSqlQuery query(database());
+    if (m_dialect == SqlDialect::PostgreSQL) {
+        // Writers take turns until they commit (savePreparedCalls), so the largest committed
+        // seq has every smaller one committed before it.
+        if (!query.exec(u"SELECT coalesce(max(seq), 0) FROM calls"_qs) || !query.next()) {
+            fail(u"Cannot read the call sequence"_qs, query.lastError().text());
+            return -1;
+        }
+        return query.value(0).toLongLong();
+    }
     query.prepare(u"SELECT value FROM store_settings WHERE name = ?"_qs);
     query.addBindValue(kLastCallSequence);
     if (!query.exec()) {
@@ -804,8 +1050,9 @@ std::optional<CallStore::SearchStatement> CallStore::searchStatement(const Searc
     }
     if (query.hasRecording) {
         // The very expression of the index calls_by_recorded, or SQLite would not use it.
+        // A boolean value: SQLite binds it as 1 or 0, PostgreSQL as a boolean.
         where.append(u"(c.recording_count > 0) = ?"_qs);
-        values.append(*query.hasRecording ? 1 : 0);
+        values.append(*query.hasRecording);
     }
     if (query.hasEscalation.value_or(false))
         where.append(u"false"_qs); // no call has an escalation until they are stored
@@ -892,6 +1139,42 @@ QStringList CallStore::searchPlan(const SearchQuery &query, SearchError *error)
         return {};
 
     QSqlQuery explain(database());
+    if (m_dialect == SqlDialect::PostgreSQL) {
+        // PostgreSQL prepares no EXPLAIN, so the values go in as literals, which also gives the
+        // plan a prepared statement's first executions get (a custom plan for these values).
+        QStringList parts = statement->sql.split(u'?');
+        QString sql = parts.takeFirst();
+        QSqlField field;
+        for (qsizetype i = 0; i < parts.size(); ++i) {
+            const QVariant &value = statement->values.value(i);
+            field = QSqlField(QString(), value.metaType());
+            field.setValue(value);
+            sql += database().driver()->formatValue(field) + parts.at(i);
+        }
+        if (!explain.exec(u"EXPLAIN (FORMAT JSON) "_qs + sql) || !explain.next()) {
+            fail(u"Cannot explain a search"_qs, explain.lastError().text());
+            if (error)
+                *error = SearchError::Database;
+            return {};
+        }
+        QStringList plan;
+        const QJsonArray root
+            = QJsonDocument::fromJson(explain.value(0).toString().toUtf8()).array();
+        QList<QJsonObject> nodes { root.first().toObject().value(u"Plan").toObject() };
+        while (!nodes.isEmpty()) {
+            const QJsonObject node = nodes.takeFirst();
+            QString line = node.value(u"Node Type").toString();
+            if (node.contains(u"Index Name"))
+                line += u" using "_qs + node.value(u"Index Name").toString();
+            if (node.contains(u"Relation Name"))
+                line += u" on "_qs + node.value(u"Relation Name").toString();
+            plan.append(line);
+            for (const QJsonValue &child : node.value(u"Plans").toArray())
+                nodes.append(child.toObject());
+        }
+        return plan;
+    }
+
     explain.prepare(u"EXPLAIN QUERY PLAN "_qs + statement->sql);
     for (const QVariant &value : statement->values)
         explain.addBindValue(value);

@@ -5,6 +5,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include "store/migrations.h"
+
 #include <memory>
 #include <optional>
 
@@ -85,7 +87,9 @@ struct StoredRecording
 };
 
 // The server's call database: one row per call with its whole JSON document, plus the keys a
-// call can be found by (its CRN, every leg id, numbers, agents, queues).
+// call can be found by (its CRN, every leg id, numbers, agents, queues). In a SQLite file or in
+// a PostgreSQL database (see DatabaseAddress), with the same answers from both; on PostgreSQL
+// several servers and importers may share one database, each through its own CallStore.
 //
 // Owns one named QSqlDatabase connection and must be used from the thread that opened it.
 // Methods report failure through their return value; errorString() says why in a sentence.
@@ -101,8 +105,11 @@ public:
     CallStore(const CallStore &) = delete;
     CallStore &operator=(const CallStore &) = delete;
 
-    // Opens (creating and migrating as needed) the SQLite database at path.
-    static std::unique_ptr<CallStore> open(const QString &path, QString *error);
+    // Opens (creating and migrating as needed) the database that --db names: a SQLite file
+    // path or a postgresql:// URL (DatabaseAddress::parse).
+    static std::unique_ptr<CallStore> open(const QString &address, QString *error);
+    // The schema steps of the call tables (component "calls" of applyMigrations).
+    static QList<MigrationStep> migrationSteps();
 
     // Inserts or replaces the calls and all their search keys in one transaction.
     bool saveCalls(const QList<Call> &calls);
@@ -138,19 +145,23 @@ public:
     // page was read (the cursor carries that moment), each once, in order, whatever is saved
     // meanwhile.
     SearchPage search(const SearchQuery &query, SearchError *error = nullptr);
-    // SQLite's EXPLAIN QUERY PLAN of the statement search() would run, one detail per line,
-    // so that a test can see which indexes each shape of query uses.
+    // The plan of the statement search() would run, so that a test can see which indexes each
+    // shape of query uses. SQLite: EXPLAIN QUERY PLAN, one detail per line. PostgreSQL:
+    // EXPLAIN (FORMAT JSON), one line per plan node: "Node Type [using Index] [on Relation]".
     QStringList searchPlan(const SearchQuery &query, SearchError *error = nullptr);
     qint64 callCount();
 
-    // For the importer's own tables, which live in the same file.
+    // For the importer's own tables, which live in the same database.
     QSqlDatabase database() const;
+    SqlDialect dialect() const { return m_dialect; }
     QString errorString() const { return m_errorString; }
 
 private:
     explicit CallStore(const QString &connectionName);
     bool migrate();
-    bool indexNumbersOfStoredCalls();
+    bool adoptOldSchemaVersion();
+    bool savePreparedCallsSql(const QList<PreparedCall> &calls,
+                              const QList<StoredRecording> &recordings);
     struct SearchStatement;
     std::optional<SearchStatement> searchStatement(const SearchQuery &query, SearchError *error);
     qint64 lastCallSequence();
@@ -158,4 +169,5 @@ private:
 
     QString m_connectionName;
     QString m_errorString;
+    SqlDialect m_dialect = SqlDialect::SQLite;
 };

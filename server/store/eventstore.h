@@ -13,9 +13,12 @@
 #include <optional>
 #include <utility>
 
+#include <QSqlDatabase>
+
+#include "store/migrations.h"
+
 class CallStore;
 struct sqlite3;
-struct sqlite3_stmt;
 
 // A source record as stored: its call group, format, time, origin and encoded fields.
 struct StoredRecord
@@ -84,8 +87,9 @@ struct StoredRecordingLink
 //   import_recording_links  which call each recording went into, so that only the calls whose
 //                       recordings changed are written again.
 //
-// Uses the SQLite connection CallStore opened, through its raw handle: a million prepared
-// inserts per run is where Qt's per-value wrapping costs most. Same thread rules as CallStore.
+// Uses the connection CallStore opened. On SQLite through its raw handle: a million prepared
+// inserts per run is where Qt's per-value wrapping costs most. On PostgreSQL through Qt Sql
+// (QPSQL), in the same batches. Same thread rules as CallStore.
 // After startBackgroundCheckpoints(), a thread of its own copies the write-ahead log into the
 // database file through a second connection, until the store is destroyed.
 // Links and group times are gathered in memory during a batch and written when it commits.
@@ -114,6 +118,8 @@ public:
 
     // Creates the tables if needed. The store must outlive this object.
     static std::unique_ptr<EventStore> open(CallStore &calls, QString *error);
+    // The schema steps of the import tables (component "import" of applyMigrations).
+    static QList<MigrationStep> migrationSteps();
 
     bool beginBatch();
     bool commitBatch();
@@ -122,7 +128,7 @@ public:
     // From now on a thread of its own copies the write-ahead log into the database file, so
     // that this thread's commits do not stop for checkpoints. Worth it while many large rows
     // are written in small transactions (the calls); while the records are read, it costs more
-    // than it saves. Without a database file (":memory:") it does nothing.
+    // than it saves. Without a database file (":memory:"), and on PostgreSQL, it does nothing.
     void startBackgroundCheckpoints();
 
     Added addRecord(int format, QByteArrayView group, qint64 fingerprint, qint64 timeUs,
@@ -131,6 +137,33 @@ public:
     void noteLink(QByteArrayView leg, QByteArrayView group, bool byName, qint64 timeUs);
     Added addAgentEvent(QByteArrayView agent, QByteArrayView scope, qint64 timeUs,
                         qint64 fingerprint, QByteArrayView origin, QByteArrayView fields);
+
+    // PostgreSQL: addRecord's answer costs a round trip per row, so the importer queues rows
+    // instead (inside a batch); they are written a thousand per statement when enough are
+    // queued and when the batch commits, and takeQueueOutcome() then says what they were. A
+    // new row's group and legs are noted as addRecord's caller notes them. SQLite: false, and
+    // the importer calls addRecord and addAgentEvent.
+    bool queuesRecords() const { return m_sqlite == nullptr; }
+    struct QueuedLeg
+    {
+        QByteArray id;
+        bool byName = false;
+        qint64 fromUs = 0;
+        qint64 toUs = 0;
+    };
+    void queueRecord(int format, QByteArrayView group, bool strong, qint64 fingerprint,
+                     qint64 timeUs, QByteArrayView origin, QByteArrayView fields,
+                     const QList<QueuedLeg> &legs);
+    void queueAgentEvent(QByteArrayView agent, QByteArrayView scope, qint64 timeUs,
+                         qint64 fingerprint, QByteArrayView origin, QByteArrayView fields);
+    struct QueueOutcome
+    {
+        qint64 added = 0; // rows stored for the first time
+        qint64 known = 0; // rows stored before
+        QSet<QString> touchedGroups; // the groups of the added rows
+    };
+    // What the queued rows written so far were; the tally starts again.
+    QueueOutcome takeQueueOutcome();
 
     // Pairs of groups that share a uniqueid, for the given groups (outside a batch).
     std::optional<QList<std::pair<QString, QString>>>
@@ -178,13 +211,19 @@ private:
         qint64 firstUs = 0;
     };
 
-    explicit EventStore(sqlite3 *db);
+    explicit EventStore(const QSqlDatabase &database);
     bool exec(const char *sql);
+    // The statement of this store's dialect.
+    const char *sql(const char *sqlite, const char *postgresql) const;
     bool prepareAll();
     bool flushNotes();
+    bool flushNotesInBulk();
+    bool flushQueued();
     bool fail(const QString &what);
 
-    sqlite3 *m_db;
+    QSqlDatabase m_database;
+    sqlite3 *m_sqlite = nullptr; // SQLite's own handle; null on PostgreSQL
+    QString m_sqlError; // PostgreSQL: the reason of the last failed statement
     std::unique_ptr<Statement> m_insertRecord;
     std::unique_ptr<Statement> m_upsertLink;
     std::unique_ptr<Statement> m_upsertGroup;
@@ -206,5 +245,30 @@ private:
     QByteArray m_lastGroupKey;
     bool m_inBatch = false;
     QString m_errorString;
+    // PostgreSQL's queued rows, and what the written ones were.
+    struct QueuedRecord
+    {
+        int format = 0;
+        QByteArray group;
+        bool strong = false;
+        qint64 fingerprint = 0;
+        qint64 timeUs = 0;
+        QByteArray origin;
+        QByteArray fields;
+        QList<QueuedLeg> legs;
+    };
+    struct QueuedAgentEvent
+    {
+        QByteArray agent;
+        QByteArray scope;
+        qint64 timeUs = 0;
+        qint64 fingerprint = 0;
+        QByteArray origin;
+        QByteArray fields;
+    };
+    QList<QueuedRecord> m_queuedRecords;
+    QList<QueuedAgentEvent> m_queuedAgentEvents;
+    QueueOutcome m_queueOutcome;
+    bool m_queueFailed = false;
     std::unique_ptr<Checkpointer> m_checkpointer; // copies the log into the file meanwhile
 };

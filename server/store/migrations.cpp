@@ -13,7 +13,7 @@ SqlDialect sqlDialect(const QSqlDatabase &database)
 
 namespace {
 
-// A stable number per component for pg_advisory_xact_lock, which takes a 64-bit key.
+// A stable number for pg_advisory_xact_lock, which takes a 64-bit key.
 qint64 lockKey(const QString &component)
 {
     const QByteArray digest = QCryptographicHash::hash(
@@ -37,6 +37,13 @@ bool exec(QSqlQuery &query, const QString &statement, QString *why)
 bool applyMigrations(QSqlDatabase database, const QString &component,
                      const QList<MigrationStep> &steps, QString *error)
 {
+    return applyMigrations(database, component, steps, {}, error);
+}
+
+bool applyMigrations(QSqlDatabase database, const QString &component,
+                     const QList<MigrationStep> &steps, const MigrationCode &afterStep,
+                     QString *error)
+{
     const SqlDialect dialect = sqlDialect(database);
     const QString what = QStringLiteral("Cannot bring the %1 tables up to date").arg(component);
     QString why;
@@ -53,8 +60,10 @@ bool applyMigrations(QSqlDatabase database, const QString &component,
 
     QSqlQuery query(database);
     if (dialect == SqlDialect::PostgreSQL) {
+        // One key for every component: all of them create schema_versions if it is missing,
+        // and two CREATE TABLE IF NOT EXISTS at once may both try to create it.
         query.prepare(u"SELECT pg_advisory_xact_lock(?)"_qs);
-        query.addBindValue(lockKey(component));
+        query.addBindValue(lockKey(u"all components"_qs));
         if (!query.exec())
             return failed(query.lastError().text());
     }
@@ -91,6 +100,8 @@ bool applyMigrations(QSqlDatabase database, const QString &component,
             if (!exec(query, statement, &why))
                 return failed(QStringLiteral("step %1: %2").arg(step.version).arg(why));
         }
+        if (afterStep && !afterStep(step.version, database, &why))
+            return failed(QStringLiteral("step %1: %2").arg(step.version).arg(why));
     }
 
     if (newest > current) {
@@ -101,7 +112,13 @@ bool applyMigrations(QSqlDatabase database, const QString &component,
         query.addBindValue(component);
         if (!query.exec())
             return failed(query.lastError().text());
-        qCInfo(lcStore).noquote() << "The" << component << "tables are now at version" << newest;
+        // Creating a new database's tables is no news; bringing stored data forward is.
+        if (current > 0)
+            qCInfo(lcStore).noquote() << "The" << component << "tables were brought from version"
+                                      << current << "to" << newest;
+        else
+            qCDebug(lcStore).noquote()
+                << "Created the" << component << "tables at version" << newest;
     }
 
     if (!database.commit())

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 // The two SQL dialects the server stores in: SQLite (the embedded default) and PostgreSQL.
 enum class SqlDialect { SQLite, PostgreSQL };
 
@@ -28,3 +30,10 @@ struct MigrationStep
 // last step) is refused. Returns false with a sentence in *error.
 bool applyMigrations(QSqlDatabase database, const QString &component,
                      const QList<MigrationStep> &steps, QString *error);
+
+// Work SQL alone cannot do (e.g. search keys only C++ can derive), run after the statements of
+// each step that runs, in the same transaction; returns false with a sentence in *why.
+using MigrationCode = std::function<bool(int version, QSqlDatabase database, QString *why)>;
+bool applyMigrations(QSqlDatabase database, const QString &component,
+                     const QList<MigrationStep> &steps, const MigrationCode &afterStep,
+                     QString *error);

@@ -5,6 +5,7 @@
 #include "http/callapi.h"
 #include "store/callstore.h"
 #include "testcalls.h"
+#include "testdatabase.h"
 
 #include <QHttpServer>
 #include <QJsonArray>
@@ -84,7 +85,7 @@ void TestCallApi::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     QString error;
-    m_store = CallStore::open(m_dir->filePath(u"calls.db"_qs), &error);
+    m_store = CallStore::open(TestDatabase::address(m_dir->filePath(u"calls.db"_qs)), &error);
     QVERIFY2(m_store, qPrintable(error));
     QVERIFY(m_store->saveCalls({ TestCalls::c3(), TestCalls::c4() }));
 

@@ -5,6 +5,7 @@
 
 #include "store/callstore.h"
 #include "testcalls.h"
+#include "testdatabase.h"
 #include "testserver.h"
 
 #include <QCryptographicHash>
@@ -202,7 +203,7 @@ void TestRecordings::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_root = m_dir.filePath(u"recordings"_qs);
-    m_databasePath = m_dir.filePath(u"calls.db"_qs);
+    m_databasePath = TestDatabase::address(m_dir.filePath(u"calls.db"_qs));
 
     QVERIFY(writeFile(QDir(m_root).filePath(kPath), kSize));
     QFile file(QDir(m_root).filePath(kPath));

@@ -11,6 +11,7 @@
 // Newest first the order is c8 c7 c6 c5 c4 c3 c2 c1; answered are all but c1 and c5.
 
 #include "testcalls.h"
+#include "testdatabase.h"
 #include "testserver.h"
 
 #include <QJsonArray>
@@ -99,7 +100,7 @@ void TestSearchApi::initTestCase()
         if (const QString why = ContractProxy::unavailableReason(); !why.isEmpty())
             QSKIP(qPrintable(why));
     }
-    m_server = std::make_unique<TestServer>(m_dir.filePath(u"calls.db"_qs));
+    m_server = std::make_unique<TestServer>(TestDatabase::address(m_dir.filePath(u"calls.db"_qs)));
     QString why;
     QVERIFY2(m_server->writeDatabase(TestCalls::all() << c8(), &why), qPrintable(why));
     QVERIFY2(m_server->start(0, &why), qPrintable(why));

@@ -4,6 +4,7 @@
 
 #include "store/callstore.h"
 #include "testcalls.h"
+#include "testdatabase.h"
 #include "testserver.h"
 #include "json/calljson.h"
 
@@ -18,9 +19,11 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 #include <csignal>
 #include <memory>
@@ -168,6 +171,8 @@ private Q_SLOTS:
     void refusesTakenPort();
     void refusesMissingOrDamagedDatabase_data();
     void refusesMissingOrDamagedDatabase();
+    void refusesUnreachablePostgreSQL_data();
+    void refusesUnreachablePostgreSQL();
     void rejectsBadArguments_data();
     void rejectsBadArguments();
     void importedSampleAnswersByLegId();
@@ -195,7 +200,7 @@ void TestServe::initTestCase()
 {
     QVERIFY2(QFile::exists(kServerBinary), qPrintable(kServerBinary));
     QVERIFY(m_dir.isValid());
-    m_databasePath = m_dir.filePath(u"calls.db"_qs);
+    m_databasePath = TestDatabase::address(m_dir.filePath(u"calls.db"_qs));
 
     QString error;
     m_store = CallStore::open(m_databasePath, &error);
@@ -226,9 +231,13 @@ void TestServe::init()
 {
     if (!m_proxy.isRunning())
         return;
-    static const QList<QByteArray> direct
-        = { "headSendsNoBodyBytes", "keepsOneConnectionForManyRequests", "stopsCleanlyOnSignal",
-            "refusesTakenPort",     "refusesMissingOrDamagedDatabase",   "rejectsBadArguments" };
+    static const QList<QByteArray> direct = { "headSendsNoBodyBytes",
+                                              "keepsOneConnectionForManyRequests",
+                                              "stopsCleanlyOnSignal",
+                                              "refusesTakenPort",
+                                              "refusesMissingOrDamagedDatabase",
+                                              "rejectsBadArguments",
+                                              "refusesUnreachablePostgreSQL" };
     if (direct.contains(QTest::currentTestFunction()))
         QSKIP("checks the crn-server process or its socket, not an answer of the API; "
               "server/http/tst_serve runs it");
@@ -792,6 +801,8 @@ void TestServe::refusesMissingOrDamagedDatabase()
 {
     QFETCH(QString, fileName);
     QFETCH(QByteArray, content);
+    if (TestDatabase::isPostgreSQL())
+        QSKIP("about SQLite files; refusesUnreachablePostgreSQL is its PostgreSQL side");
 
     const QString path = m_dir.filePath(fileName);
     if (!content.isEmpty()) {
@@ -816,6 +827,62 @@ void TestServe::refusesMissingOrDamagedDatabase()
     QVERIFY2(message.contains(u"database"_qs), qPrintable(message));
     if (content.isEmpty())
         QVERIFY2(message.contains(path), qPrintable(message));
+}
+
+void TestServe::refusesUnreachablePostgreSQL_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<QString>("expected"); // in the last line of stderr
+
+    // Nothing listens on a port a probe just gave back.
+    quint16 closedPort = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        closedPort = probe.serverPort();
+    }
+    QTest::newRow("refused connection")
+        << QStringLiteral("postgresql://crn:s3cret-word@127.0.0.1:%1/calls").arg(closedPort)
+        << QStringLiteral("Cannot connect to the PostgreSQL database calls on 127.0.0.1:%1")
+               .arg(closedPort);
+    QTest::newRow("malformed port") << u"postgresql://crn:s3cret-word@127.0.0.1:port/calls"_qs
+                                    << u"The database URL is malformed"_qs;
+    QTest::newRow("no database") << u"postgres://crn:s3cret-word@127.0.0.1:5432/"_qs
+                                 << u"The database URL names no database"_qs;
+    // Against the test's own cluster, only on the PostgreSQL run (which starts one).
+    if (TestDatabase::isPostgreSQL()) {
+        const QString missing = TestDatabase::missingDatabaseAddress();
+        QTest::newRow("database missing")
+            << missing << u"Cannot connect to the PostgreSQL database crn_no_such_database"_qs;
+        QUrl wrongPassword(missing);
+        wrongPassword.setPassword(u"s3cret-word"_qs);
+        QTest::newRow("wrong password")
+            << wrongPassword.toString()
+            << u"Cannot connect to the PostgreSQL database crn_no_such_database"_qs;
+    }
+}
+
+// A server that cannot reach its PostgreSQL says so in one sentence, naming host and port but
+// never the password, and exits with 1 (2 for a URL it cannot read, as for other bad usage).
+void TestServe::refusesUnreachablePostgreSQL()
+{
+    QFETCH(QString, address);
+    QFETCH(QString, expected);
+
+    QProcess server;
+    server.start(kServerBinary,
+                 { u"serve"_qs, u"--db"_qs, address, u"--listen"_qs, u"127.0.0.1:0"_qs });
+    QVERIFY(server.waitForFinished(30000));
+    QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+    const bool malformed = !expected.startsWith(u"Cannot connect"_qs);
+    QCOMPARE(server.exitCode(), malformed ? 2 : 1);
+    QVERIFY(server.readAllStandardOutput().isEmpty());
+    const QString errors = QString::fromUtf8(server.readAllStandardError());
+    QVERIFY2(errors.contains(expected), qPrintable(errors));
+    QVERIFY2(!errors.contains(u"s3cret-word"_qs), qPrintable(errors));
+    const QString password = QUrl(address).password();
+    if (!password.isEmpty())
+        QVERIFY2(!errors.contains(password), qPrintable(errors));
 }
 
 void TestServe::rejectsBadArguments_data()
@@ -861,7 +928,7 @@ void TestServe::importedSampleAnswersByLegId()
     if (samples.isEmpty() || !QDir(samples).exists())
         QSKIP("CRN_SAMPLES_DIR does not name the shared samples folder");
 
-    const QString databasePath = m_dir.filePath(u"samples.db"_qs);
+    const QString databasePath = TestDatabase::address(m_dir.filePath(u"samples.db"_qs));
     QProcess import;
     import.start(kServerBinary, { u"import"_qs, u"--db"_qs, databasePath, samples });
     QVERIFY(import.waitForFinished(240000));

@@ -1,6 +1,7 @@
 #include "import/freeswitchcdr.h"
 #include "import/importer.h"
 #include "store/callstore.h"
+#include "testdatabase.h"
 
 #include <QDir>
 #include <QFile>
@@ -140,7 +141,8 @@ QString TestFreeSwitchCdr::writeFile(const QString &name, const QByteArray &cont
 std::unique_ptr<CallStore> TestFreeSwitchCdr::openStore(const QString &name)
 {
     QString error;
-    auto store = CallStore::open(m_dir.filePath(name + u".sqlite"_qs), &error);
+    auto store
+        = CallStore::open(TestDatabase::address(m_dir.filePath(name + u".sqlite"_qs)), &error);
     if (!store)
         qWarning().noquote() << error;
     return store;

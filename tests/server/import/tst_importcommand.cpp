@@ -1,3 +1,5 @@
+#include "testdatabase.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -65,7 +67,7 @@ void TestImportCommand::importsTheSamplesFolder()
     const QString samples = qEnvironmentVariable("CRN_SAMPLES_DIR");
     if (samples.isEmpty() || !QDir(samples).exists(u"SOURCES.md"_qs))
         QSKIP("CRN_SAMPLES_DIR is not set or missing: the shared samples are not here");
-    const QString database = m_dir.filePath(u"samples.sqlite"_qs);
+    const QString database = TestDatabase::address(m_dir.filePath(u"samples.sqlite"_qs));
 
     const Run first = run({ u"--db"_qs, database, samples });
     QCOMPARE(first.exitCode, 0);
@@ -131,7 +133,8 @@ void TestImportCommand::usageErrors()
 void TestImportCommand::missingPathFails()
 {
     const QString missing = m_dir.filePath(u"no-such-folder"_qs);
-    const Run result = run({ u"--db"_qs, m_dir.filePath(u"missing.sqlite"_qs), missing });
+    const Run result
+        = run({ u"--db"_qs, TestDatabase::address(m_dir.filePath(u"missing.sqlite"_qs)), missing });
     QCOMPARE(result.exitCode, 1);
     QCOMPARE(result.err, QStringList { missing + u": skipped: no such file or folder"_qs });
     QCOMPARE(result.out.size(), 1);
@@ -142,7 +145,8 @@ void TestImportCommand::pipeIsSkippedNotWaitedOn()
     const QString fifo = m_dir.filePath(u"records.fifo"_qs);
     QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
 
-    const Run result = run({ u"--db"_qs, m_dir.filePath(u"fifo.sqlite"_qs), fifo });
+    const Run result
+        = run({ u"--db"_qs, TestDatabase::address(m_dir.filePath(u"fifo.sqlite"_qs)), fifo });
     QCOMPARE(result.exitCode, 1); // nothing was imported
     QCOMPARE(result.err, QStringList { fifo + u": skipped: not a regular file"_qs });
 }
@@ -172,7 +176,9 @@ void TestImportCommand::damagedLinesAreRejectedOneByOne()
     file.write(row("LINKEDID_END", "1700000010.200000"));
     file.close();
 
-    const Run result = run({ u"--db"_qs, m_dir.filePath(u"damaged.sqlite"_qs), file.fileName() });
+    const Run result
+        = run({ u"--db"_qs, TestDatabase::address(m_dir.filePath(u"damaged.sqlite"_qs)),
+                file.fileName() });
     QCOMPARE(result.exitCode, 0);
     QCOMPARE(result.err,
              QStringList({ file.fileName() + u":3: longer than 4 MiB: not a call record"_qs,
@@ -203,7 +209,7 @@ void TestImportCommand::recordingsFolder()
                     "\"SIP/alice-00000001\",\"\",\"\",\"3\",\"\",\"1700000000.1\","
                     "\"1700000000.1\",\"\",\"\",\"\",\"\"\n");
     cel.close();
-    const QString database = m_dir.filePath(u"cli-recordings.sqlite"_qs);
+    const QString database = TestDatabase::address(m_dir.filePath(u"cli-recordings.sqlite"_qs));
 
     // The recordings first, alone: kept until their call comes.
     const Run first = run({ u"--db"_qs, database, u"--recordings"_qs, folder });
@@ -225,8 +231,9 @@ void TestImportCommand::recordingsFolder()
 void TestImportCommand::missingRecordingsFolderFails()
 {
     const QString missing = m_dir.filePath(u"no-recordings-here"_qs);
-    const Run result = run({ u"--db"_qs, m_dir.filePath(u"no-recordings.sqlite"_qs),
-                             u"--recordings"_qs, missing, m_dir.path() });
+    const Run result
+        = run({ u"--db"_qs, TestDatabase::address(m_dir.filePath(u"no-recordings.sqlite"_qs)),
+                u"--recordings"_qs, missing, m_dir.path() });
     QCOMPARE(result.exitCode, 1);
     QVERIFY(result.out.isEmpty());
     QCOMPARE(result.err,

@@ -1,6 +1,7 @@
 #include "import/importer.h"
 #include "model/timelinebuilder.h"
 #include "store/callstore.h"
+#include "testdatabase.h"
 
 #include <QDir>
 #include <QFile>
@@ -166,7 +167,8 @@ void TestImporter::initTestCase()
 std::unique_ptr<CallStore> TestImporter::openStore(const QString &name)
 {
     QString error;
-    auto store = CallStore::open(m_dir.filePath(name + u".sqlite"_qs), &error);
+    auto store
+        = CallStore::open(TestDatabase::address(m_dir.filePath(name + u".sqlite"_qs)), &error);
     if (!store)
         qWarning().noquote() << error;
     return store;

@@ -1,5 +1,6 @@
 #include "import/importer.h"
 #include "store/callstore.h"
+#include "testdatabase.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -243,7 +244,7 @@ std::unique_ptr<CallStore> TestRecordingLink::openStore(const QString &name)
     const QString path = m_dir.filePath(u"db-"_qs + name + u".sqlite"_qs);
     QFile::remove(path);
     QString error;
-    auto store = CallStore::open(path, &error);
+    auto store = CallStore::open(TestDatabase::address(path), &error);
     if (!store)
         qWarning().noquote() << error;
     return store;
@@ -757,21 +758,33 @@ void TestRecordingLink::freeSwitchRecordingFoundByName()
 
 namespace {
 
-// Every write of a row of the calls table, through SQLite triggers on the store's own
-// connection (TEMP: they vanish with it): the CRN, and how many recordings the written
-// document lists (NULL when it has no list).
+// Every write of a row of the calls table, through triggers: the CRN, and how many recordings
+// the written document lists (NULL when it has no list). On SQLite, TEMP triggers on the
+// store's own connection (they vanish with it); on PostgreSQL, which has no temporary
+// triggers, ordinary ones in the test's own database.
 bool logCallWrites(CallStore &store)
 {
     QSqlQuery query(store.database());
-    for (const char *sql : {
-             "CREATE TEMP TABLE call_writes (crn TEXT, recordings INTEGER)",
-             "CREATE TEMP TRIGGER call_inserted AFTER INSERT ON main.calls BEGIN"
-             " INSERT INTO call_writes VALUES"
-             " (NEW.crn, json_array_length(NEW.document, '$.recordings')); END",
-             "CREATE TEMP TRIGGER call_updated AFTER UPDATE ON main.calls BEGIN"
-             " INSERT INTO call_writes VALUES"
-             " (NEW.crn, json_array_length(NEW.document, '$.recordings')); END",
-         }) {
+    const QList<const char *> sqlite = {
+        "CREATE TEMP TABLE call_writes (crn TEXT, recordings INTEGER)",
+        "CREATE TEMP TRIGGER call_inserted AFTER INSERT ON main.calls BEGIN"
+        " INSERT INTO call_writes VALUES"
+        " (NEW.crn, json_array_length(NEW.document, '$.recordings')); END",
+        "CREATE TEMP TRIGGER call_updated AFTER UPDATE ON main.calls BEGIN"
+        " INSERT INTO call_writes VALUES"
+        " (NEW.crn, json_array_length(NEW.document, '$.recordings')); END",
+    };
+    const QList<const char *> postgresql = {
+        "CREATE TABLE call_writes (n BIGSERIAL PRIMARY KEY, crn TEXT, recordings INTEGER)",
+        "CREATE FUNCTION log_call_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " INSERT INTO call_writes (crn, recordings) VALUES (NEW.crn,"
+        "  CASE WHEN json_typeof(NEW.document::json -> 'recordings') = 'array'"
+        "  THEN json_array_length(NEW.document::json -> 'recordings') END);"
+        " RETURN NEW; END $$",
+        "CREATE TRIGGER call_written AFTER INSERT OR UPDATE ON calls"
+        " FOR EACH ROW EXECUTE FUNCTION log_call_write()",
+    };
+    for (const char *sql : TestDatabase::isPostgreSQL() ? postgresql : sqlite) {
         if (!query.exec(QString::fromLatin1(sql))) {
             qWarning().noquote() << query.lastError().text();
             return false;
@@ -785,7 +798,9 @@ QStringList takeCallWrites(CallStore &store)
 {
     QStringList writes;
     QSqlQuery query(store.database());
-    if (!query.exec(u"SELECT crn, recordings FROM call_writes ORDER BY rowid"_qs))
+    if (!query.exec(TestDatabase::isPostgreSQL()
+                        ? u"SELECT crn, recordings FROM call_writes ORDER BY n"_qs
+                        : u"SELECT crn, recordings FROM call_writes ORDER BY rowid"_qs))
         return { query.lastError().text() };
     while (query.next()) {
         writes.append(query.value(0).toString() + u':'
