@@ -807,8 +807,12 @@ std::optional<CallStore::SearchStatement> CallStore::searchStatement(const Searc
         where.append(u"(c.recording_count > 0) = ?"_qs);
         values.append(*query.hasRecording ? 1 : 0);
     }
-    if (query.hasEscalation.value_or(false))
-        where.append(u"false"_qs); // no call has an escalation until they are stored
+    if (query.hasEscalation) {
+        // The table of EscalationStore (server/escalation), in this database; NOT EXISTS rather
+        // than comparing EXISTS with a number, which PostgreSQL refuses.
+        where.append((*query.hasEscalation ? u"EXISTS"_qs : u"NOT EXISTS"_qs)
+                     + u" (SELECT 1 FROM escalations e WHERE e.crn = c.crn)"_qs);
+    }
 
     const QString agent = CrnText::normalized(query.agent);
     if (!agent.isEmpty()) {

@@ -43,7 +43,8 @@ struct SearchQuery
     QString queue;
     QString number;
     std::optional<bool> hasRecording;
-    // No escalations are stored yet: true matches nothing, false everything.
+    // true: calls with at least one escalation (any status), false: calls with none. Reads the
+    // escalations table, which EscalationStore::open creates in the same database.
     std::optional<bool> hasEscalation;
     SearchSort sort = SearchSort::StartDescending;
     int limit = 50;
