@@ -304,7 +304,8 @@ std::optional<StoredEscalation> EscalationStore::find(const QString &id, bool *f
 EscalationStore::UpdateResult EscalationStore::update(const QString &id,
                                                       const std::optional<QString> &status,
                                                       const QString &comment, const QString &by,
-                                                      Timestamp at, StoredEscalation *result)
+                                                      Timestamp at, StoredEscalation *result,
+                                                      QList<StoredEscalationChange> *changes)
 {
     auto failed = [&](const QString &why) {
         m_database.rollback();
@@ -352,12 +353,12 @@ EscalationStore::UpdateResult EscalationStore::update(const QString &id,
             return failed(query.lastError().text());
         int position = query.value(0).toInt();
 
-        QList<StoredEscalationChange> changes;
+        QList<StoredEscalationChange> added;
         if (to != from)
-            changes.append({ at, by, u"status_changed"_qs, from, to, {} });
+            added.append({ at, by, u"status_changed"_qs, from, to, {} });
         if (!comment.isEmpty())
-            changes.append({ at, by, u"commented"_qs, {}, {}, comment });
-        for (const StoredEscalationChange &change : changes) {
+            added.append({ at, by, u"commented"_qs, {}, {}, comment });
+        for (const StoredEscalationChange &change : added) {
             query.prepare(u"INSERT INTO escalation_history (escalation_id, position, at_us, "
                           "by_user, action, from_status, to_status, comment)"
                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_qs);
@@ -378,7 +379,9 @@ EscalationStore::UpdateResult EscalationStore::update(const QString &id,
 
         result->status = to;
         result->updated = at;
-        result->history.append(changes);
+        result->history.append(added);
+        if (changes)
+            *changes = added;
         return UpdateResult::Updated;
     }
     fail(u"Cannot change an escalation"_qs, u"others kept changing it at the same time"_qs);

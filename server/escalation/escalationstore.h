@@ -100,10 +100,10 @@ public:
 
     // Moves the escalation to status (when set and different) and adds the comment (when not
     // empty), each as one history row by `by` at `at`. *result is the escalation afterwards;
-    // on InvalidTransition it is the escalation as it is.
+    // on InvalidTransition it is the escalation as it is. *changes gets the rows added.
     UpdateResult update(const QString &id, const std::optional<QString> &status,
                         const QString &comment, const QString &by, Timestamp at,
-                        StoredEscalation *result);
+                        StoredEscalation *result, QList<StoredEscalationChange> *changes = nullptr);
 
     EscalationListPage list(const EscalationListQuery &query, ListError *error);
 
