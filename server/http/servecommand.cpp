@@ -1,5 +1,10 @@
 #include "commands.h"
 
+#include "access/apirouter.h"
+#include "access/authenticator.h"
+#include "access/userstore.h"
+#include "audit/auditapi.h"
+#include "audit/auditlog.h"
 #include "http/callapi.h"
 #include "http/recordingapi.h"
 #include "logging.h"
@@ -188,11 +193,23 @@ int runServeCommand(const QStringList &arguments)
     if (!recordingsRoot.isEmpty())
         recordingsRoot = QDir(recordingsRoot).absolutePath();
 
+    // Access and audit: the users and the audit log live in the call database. Every route is
+    // registered through the router, which checks the bearer token and the role first.
+    UserStore users(store->database());
+    AuditLog auditLog(store->database());
+    if (!users.migrate(&error) || !auditLog.migrate(&error)) {
+        err << "crn-server: " << error << '\n';
+        return 1;
+    }
+    Authenticator authenticator(&users);
     QHttpServer server;
-    CallApi api(store.get(), QCoreApplication::applicationVersion());
-    api.registerRoutes(&server);
-    RecordingApi recordingApi(store.get(), recordingsRoot);
-    recordingApi.registerRoutes(&server);
+    ApiRouter router(&server, &authenticator);
+    CallApi api(store.get(), QCoreApplication::applicationVersion(), &auditLog);
+    api.registerRoutes(&router);
+    RecordingApi recordingApi(store.get(), recordingsRoot, &auditLog);
+    recordingApi.registerRoutes(&router);
+    AuditApi auditApi(&auditLog);
+    auditApi.registerRoutes(&router);
 
     // Our own QTcpServer, because QAbstractHttpServer::listen() keeps the reason to itself.
     auto *tcpServer = new QTcpServer(&server);
