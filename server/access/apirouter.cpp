@@ -6,7 +6,9 @@
 
 #include <QElapsedTimer>
 #include <QHttpServer>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QUrl>
 
 namespace {
@@ -237,4 +239,22 @@ void ApiRouter::respond(const QHttpServerRequest &request, QHttpServerResponder 
                                << int(response.status)
                                << QString::number(double(timer.nsecsElapsed()) / 1e6, 'f', 1)
                                << "ms";
+}
+
+QString routeTableJson(const ApiRouter &router)
+{
+    QJsonArray table;
+    for (const ApiRouter::Route &route : router.routes()) {
+        QJsonArray roles;
+        for (const Role role : route.access.allowedRoles())
+            roles.append(roleName(role));
+        table.append(QJsonObject {
+            { u"operationId"_qs, route.operationId },
+            { u"path"_qs, route.path },
+            { u"method"_qs, QString::fromLatin1(ApiRouter::methodName(route.method)) },
+            { u"public"_qs, route.access.isPublic() },
+            { u"roles"_qs, roles },
+        });
+    }
+    return QString::fromUtf8(QJsonDocument(table).toJson(QJsonDocument::Indented));
 }

@@ -120,3 +120,7 @@ private:
     Authenticator *m_authenticator;
     QList<Route> m_routes;
 };
+
+// The router's table as JSON text: an array of {"operationId", "path", "method", "public",
+// "roles"}, in the order the routes were added (`crn-server serve --list-routes`).
+QString routeTableJson(const ApiRouter &router);

@@ -43,6 +43,8 @@ int usage(QTextStream &out, int exitCode)
            "                       server to the network.\n"
            "  --recordings DIR     the folder the recordings' paths are relative to\n"
            "                       (default: the one 'crn-server import' stored)\n"
+           "  --list-routes        print the API's routes (operationId, path, method, roles)\n"
+           "                       as JSON and exit without listening\n"
            "  -h, --help           show this text\n";
     return exitCode;
 }
@@ -121,12 +123,17 @@ int runServeCommand(const QStringList &arguments)
     QString databasePath;
     QString listenText = QString::fromLatin1(kDefaultListen);
     QString recordingsRoot;
+    bool listRoutes = false;
 
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString &argument = arguments.at(i);
         if (argument == u"-h" || argument == u"--help") {
             QTextStream out(stdout);
             return usage(out, 0);
+        }
+        if (argument == u"--list-routes") {
+            listRoutes = true;
+            continue;
         }
         const bool isDb = argument == u"--db";
         const bool isListen = argument == u"--listen";
@@ -210,6 +217,13 @@ int runServeCommand(const QStringList &arguments)
     recordingApi.registerRoutes(&router);
     AuditApi auditApi(&auditLog);
     auditApi.registerRoutes(&router);
+
+    // The table exactly as this server would answer it, for the test that holds it against
+    // docs/api.yaml.
+    if (listRoutes) {
+        QTextStream(stdout) << routeTableJson(router) << Qt::endl;
+        return 0;
+    }
 
     // Our own QTcpServer, because QAbstractHttpServer::listen() keeps the reason to itself.
     auto *tcpServer = new QTcpServer(&server);

@@ -278,6 +278,29 @@ bool TestServer::addUser(const QString &databasePath, const QString &name, Role 
     return true;
 }
 
+QString TestServer::writeTokenFile(const QString &folder) const
+{
+    QFile file(folder + u"/token"_qs);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(token() + '\n') != token().size() + 1)
+        return {};
+    return file.fileName();
+}
+
+bool TestServer::consoleTakesTokenFile(const QString &consoleBinary)
+{
+    QProcess console;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
+    console.setProcessEnvironment(environment);
+    console.start(consoleBinary, { u"--help"_qs });
+    if (!console.waitForFinished(30000))
+        return false;
+    const QByteArray help = console.readAllStandardOutput() + console.readAllStandardError();
+    return help.contains("--token-file");
+}
+
 bool TestServer::disableUser(const QString &name, QString *why)
 {
     QByteArray output;
@@ -289,9 +312,12 @@ bool TestServer::start(quint16 port, QString *why)
 {
     kill();
     if (m_tokens.isEmpty()) {
+        // A second TestServer on the same database makes users of its own.
+        static int servers = 0;
+        const QString suffix = servers++ == 0 ? QString() : u'-' + QString::number(servers);
         for (const Role role : { Role::Supervisor, Role::Auditor, Role::Agent }) {
             QByteArray token;
-            if (!addUser(roleName(role), role, {}, &token, why))
+            if (!addUser(roleName(role) + suffix, role, {}, &token, why))
                 return false;
             m_tokens.insert(role, token);
         }

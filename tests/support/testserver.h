@@ -67,7 +67,8 @@ private:
 // A real crn-server ("crn-server serve") on a free loopback port, over a database filled with
 // CallStore::saveCalls. The binary's path comes from the CRN_SERVER_BINARY compile definition.
 // The first start() makes one user per role with the real `crn-server user add` (named
-// "supervisor", "auditor" and "agent"); token() and authorization() give what a request sends.
+// "supervisor", "auditor" and "agent", with "-N" added by later TestServers of the process);
+// token() and authorization() give what a request sends.
 // When ContractProxy::requested(), start() also starts the validating proxy in front of the
 // server (once: a restart on the same port keeps it) and url() is the proxy's; port() and
 // serverUrl() stay the server's own, for tests that talk to its socket directly.
@@ -95,6 +96,11 @@ public:
     // the database, as an administrator would, also while the server runs.
     bool addUser(const QString &name, Role role, const QString &agentId, QByteArray *token,
                  QString *why);
+    // Writes the supervisor's token to a new file in folder (mode 0600), for
+    // `crn-console --token-file`; empty on failure.
+    QString writeTokenFile(const QString &folder) const;
+    // Whether this crn-console binary takes --token-file (its --help lists it).
+    static bool consoleTakesTokenFile(const QString &consoleBinary);
     // The same on any call database, for tests that run crn-server themselves.
     static bool addUser(const QString &databasePath, const QString &name, Role role,
                         const QString &agentId, QByteArray *token, QString *why);
