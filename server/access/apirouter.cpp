@@ -136,17 +136,16 @@ void ApiRouter::dispatch(const Route &route, const Handler &handler, const QStri
         return;
     }
     if (!caller) {
-        ApiResponse response
-            = ApiResponse::error(StatusCode::Unauthorized, u"unauthorized"_qs,
-                                 u"This request needs a valid bearer token."_qs);
+        ApiResponse response = ApiResponse::error(StatusCode::Unauthorized, u"unauthorized"_qs,
+                                                  u"This request needs a valid bearer token."_qs);
         response.headers.append(
             ApiResponse::Header("WWW-Authenticate", "Bearer realm=\"crn-server\""));
         respond(request, responder, response, route.path, timer);
         return;
     }
     if (!route.access.allows(caller->role)) {
-        const QString message = article(caller->role) + roleName(caller->role)
-            + u" may not use "_qs + route.operationId + u'.';
+        const QString message = article(caller->role) + roleName(caller->role) + u" may not use "_qs
+            + route.operationId + u'.';
         respond(request, responder,
                 ApiResponse::error(StatusCode::Forbidden, u"forbidden"_qs, message), route.path,
                 timer);
@@ -223,8 +222,8 @@ void ApiRouter::respond(const QHttpServerRequest &request, QHttpServerResponder 
                         const ApiResponse &response, const QString &loggedPath,
                         const QElapsedTimer &timer)
 {
-    const bool bodiless = response.status == StatusCode::NotModified
-        || response.status == StatusCode::NoContent;
+    const bool bodiless
+        = response.status == StatusCode::NotModified || response.status == StatusCode::NoContent;
     responder.writeStatusLine(response.status);
     if (!bodiless) {
         responder.writeHeader("Content-Type", "application/json");
@@ -235,8 +234,7 @@ void ApiRouter::respond(const QHttpServerRequest &request, QHttpServerResponder 
     const bool withBody = request.method() != Method::Head && !bodiless;
     responder.writeBody(withBody ? response.body : QByteArray());
 
-    qCInfo(lcServer).noquote() << methodName(request.method()) << loggedPath
-                               << int(response.status)
+    qCInfo(lcServer).noquote() << methodName(request.method()) << loggedPath << int(response.status)
                                << QString::number(double(timer.nsecsElapsed()) / 1e6, 'f', 1)
                                << "ms";
 }

@@ -15,8 +15,7 @@ Authenticator::Authenticator(UserStore *users)
     m_clock.start();
 }
 
-std::optional<Caller> Authenticator::authenticate(const QByteArray &authorization,
-                                                  Outcome *outcome)
+std::optional<Caller> Authenticator::authenticate(const QByteArray &authorization, Outcome *outcome)
 {
     // RFC 6750, 2.1: the scheme is case-insensitive, then one space and the token.
     const QByteArray value = authorization.trimmed();

@@ -59,8 +59,8 @@ QByteArray UserStore::tokenHash(QByteArrayView token)
     return QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex();
 }
 
-std::optional<QByteArray> UserStore::addUser(const QString &name, Role role,
-                                             const QString &agentId, AddMode mode, QString *error)
+std::optional<QByteArray> UserStore::addUser(const QString &name, Role role, const QString &agentId,
+                                             AddMode mode, QString *error)
 {
     const QString user = name.trimmed();
     if (user.isEmpty()) {
@@ -152,7 +152,8 @@ std::optional<Caller> UserStore::callerForHash(const QByteArray &hash, Lookup *l
 {
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
-    query.prepare(u"SELECT name, role, agent_id FROM users WHERE token_hash = ? AND disabled = 0"_qs);
+    query.prepare(
+        u"SELECT name, role, agent_id FROM users WHERE token_hash = ? AND disabled = 0"_qs);
     query.addBindValue(QString::fromLatin1(hash));
     if (!query.exec()) {
         *lookup = Lookup::Failed;

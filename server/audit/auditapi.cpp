@@ -91,8 +91,8 @@ ApiResponse AuditApi::page(const QUrlQuery &query)
         return badRequest(error);
 
     AuditQuery audit;
-    for (const auto &[text, time, name] : { std::tuple { &from, &audit.from, u"from" },
-                                            std::tuple { &to, &audit.to, u"to" } }) {
+    for (const auto &[text, time, name] :
+         { std::tuple { &from, &audit.from, u"from" }, std::tuple { &to, &audit.to, u"to" } }) {
         if (text->isEmpty())
             continue;
         const std::optional<Timestamp> parsed = Timestamp::parseIso(*text);

@@ -99,8 +99,8 @@ int runAuditCommand(const QStringList &arguments)
     }
     AuditQuery query;
     query.limit = 0;
-    for (const auto &[text, time, name] : { std::tuple { &from, &query.from, "--from" },
-                                            std::tuple { &to, &query.to, "--to" } }) {
+    for (const auto &[text, time, name] :
+         { std::tuple { &from, &query.from, "--from" }, std::tuple { &to, &query.to, "--to" } }) {
         if (text->isEmpty())
             continue;
         const std::optional<Timestamp> parsed = Timestamp::parseIso(*text);

@@ -106,8 +106,7 @@ bool AuditLog::flush(QString *error)
 
     const auto failed = [&](const QString &why) {
         m_database.rollback();
-        qCWarning(lcServer).noquote()
-            << "Cannot write" << m_pending.size() << "audit rows:" << why;
+        qCWarning(lcServer).noquote() << "Cannot write" << m_pending.size() << "audit rows:" << why;
         if (error)
             *error = why;
         // Tried again with the next row, or at the next read.
@@ -181,8 +180,8 @@ std::optional<QList<AuditEntry>> AuditLog::entries(const AuditQuery &query, QStr
         entry.at = Timestamp::fromMicroseconds(select.value(1).toLongLong());
         entry.user = select.value(2).toString();
         entry.role = roleFromName(select.value(3).toString()).value_or(Role::Agent);
-        entry.action = auditActionFromName(select.value(4).toString())
-                           .value_or(AuditAction::CallViewed);
+        entry.action
+            = auditActionFromName(select.value(4).toString()).value_or(AuditAction::CallViewed);
         entry.target = { select.value(5).toString(), select.value(6).toString(),
                          select.value(7).toString(), select.value(8).toString() };
         entries.append(entry);

@@ -248,11 +248,11 @@ void CallApi::registerRoutes(ApiRouter *router)
                      [this](const ApiRequest &request, QHttpServerResponder &&responder) {
                          QElapsedTimer timer;
                          timer.start();
-                         ApiRouter::respond(request.http, responder, health(), kHealthPath,
-                                            timer);
+                         ApiRouter::respond(request.http, responder, health(), kHealthPath, timer);
                      });
 
-    const RouteAccess readers = RouteAccess::roles({ Role::Supervisor, Role::Auditor, Role::Agent });
+    const RouteAccess readers
+        = RouteAccess::roles({ Role::Supervisor, Role::Auditor, Role::Agent });
     router->addRoute(u"searchCalls"_qs, kCallsPath, Method::Get, readers,
                      [this](const ApiRequest &request, QHttpServerResponder &&responder) {
                          QElapsedTimer timer;

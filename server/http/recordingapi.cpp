@@ -418,7 +418,8 @@ RecordingApi::RecordingApi(CallStore *store, const QString &recordingsRoot, Audi
 
 void RecordingApi::registerRoutes(ApiRouter *router)
 {
-    const RouteAccess readers = RouteAccess::roles({ Role::Supervisor, Role::Auditor, Role::Agent });
+    const RouteAccess readers
+        = RouteAccess::roles({ Role::Supervisor, Role::Auditor, Role::Agent });
     router->addRoute(u"getRecording"_qs, u"/api/v1/recordings/{id}"_qs, Method::Get, readers,
                      [this](const ApiRequest &request, QHttpServerResponder &&responder) {
                          answer(request.argument, request.http, request.caller,
@@ -479,8 +480,9 @@ void RecordingApi::reportPlayback(const ApiRequest &request, QHttpServerResponde
                 u"The call database cannot be read right now. Try again in a moment."_qs));
             return;
         }
-        reply(ApiResponse::error(StatusCode::NotFound, u"not_found"_qs,
-                                 QStringLiteral("No recording has the id \"%1\".").arg(echoed(id))));
+        reply(
+            ApiResponse::error(StatusCode::NotFound, u"not_found"_qs,
+                               QStringLiteral("No recording has the id \"%1\".").arg(echoed(id))));
         return;
     }
     if (!mayRead(request.caller, recording->crn)) {
@@ -522,8 +524,8 @@ QString RecordingApi::confinedPath(QStringView id, const QString &storedPath) co
     return QFileInfo(canonical).isFile() ? canonical : QString();
 }
 
-void RecordingApi::answer(QStringView id, const QHttpServerRequest &request,
-                          const Caller &caller, QHttpServerResponder &&responder)
+void RecordingApi::answer(QStringView id, const QHttpServerRequest &request, const Caller &caller,
+                          QHttpServerResponder &&responder)
 {
     QElapsedTimer timer;
     timer.start();

@@ -9,7 +9,8 @@
 // a failure. The exit code is 1 only when a figure could not be measured at all.
 //
 //   console_bench [--calls N] [--runs N] [--starts N] [--only-memory | --no-memory] [--smoke]
-//   console_bench --memory-child URL QUERY ROWS TOKEN   (run by the benchmark itself: see memoryFigure)
+//   console_bench --memory-child URL QUERY ROWS TOKEN   (run by the benchmark itself: see
+//   memoryFigure)
 #include "cache/callcache.h"
 #include "callsummarymodel.h"
 #include "callview.h"
@@ -808,8 +809,8 @@ int main(int argc, char *argv[])
 
     const QStringList arguments = QCoreApplication::arguments();
     if (arguments.value(1) == u"--memory-child")
-        return memoryChild(QUrl(arguments.value(2)), arguments.value(3),
-                           arguments.value(4).toInt(), arguments.value(5).toLatin1());
+        return memoryChild(QUrl(arguments.value(2)), arguments.value(3), arguments.value(4).toInt(),
+                           arguments.value(5).toLatin1());
 
     ConsoleBench bench;
     for (qsizetype i = 1; i < arguments.size(); ++i) {

@@ -262,7 +262,7 @@ bool TestServer::addUser(const QString &name, Role role, const QString &agentId,
 bool TestServer::addUser(const QString &databasePath, const QString &name, Role role,
                          const QString &agentId, QByteArray *token, QString *why)
 {
-    QStringList arguments { u"user"_qs,       u"add"_qs,  name,        u"--role"_qs,
+    QStringList arguments { u"user"_qs,     u"add"_qs,  name,        u"--role"_qs,
                             roleName(role), u"--db"_qs, databasePath };
     if (!agentId.isEmpty())
         arguments << u"--agent"_qs << agentId;

@@ -99,8 +99,8 @@ void TestCallApi::init()
 
     m_users = std::make_unique<UserStore>(m_store->database());
     QVERIFY2(m_users->migrate(&error), qPrintable(error));
-    const std::optional<QByteArray> token = m_users->addUser(
-        u"tester"_qs, Role::Supervisor, {}, UserStore::AddMode::New, &error);
+    const std::optional<QByteArray> token
+        = m_users->addUser(u"tester"_qs, Role::Supervisor, {}, UserStore::AddMode::New, &error);
     QVERIFY2(token, qPrintable(error));
     m_token = *token;
     m_authenticator = std::make_unique<Authenticator>(m_users.get());

@@ -205,8 +205,9 @@ void TestServe::initTestCase()
     QVERIFY2(m_store, qPrintable(error));
     QVERIFY2(m_store->saveCalls(TestCalls::all()), qPrintable(m_store->errorString()));
     QByteArray token;
-    QVERIFY2(TestServer::addUser(m_databasePath, u"tester"_qs, Role::Supervisor, {}, &token, &error),
-             qPrintable(error));
+    QVERIFY2(
+        TestServer::addUser(m_databasePath, u"tester"_qs, Role::Supervisor, {}, &token, &error),
+        qPrintable(error));
     m_authorization = "Bearer " + token;
 
     QVERIFY2(
