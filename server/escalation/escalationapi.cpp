@@ -1,15 +1,18 @@
 #include "escalation/escalationapi.h"
 
+#include "access/apirouter.h"
 #include "access/caller.h"
+#include "audit/auditlog.h"
 #include "escalation/escalationrules.h"
 #include "escalation/escalationstore.h"
+#include "http/httpheaders.h"
 #include "logging.h"
 #include "model/crntext.h"
 #include "store/callstore.h"
 #include "json/calljson.h"
 
 #include <QCryptographicHash>
-#include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -17,6 +20,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <optional>
 
@@ -26,6 +30,10 @@ using StatusCode = EscalationApi::StatusCode;
 using Response = EscalationApi::Response;
 
 constexpr qsizetype kMaxEchoedLength = 120;
+
+const QString kOptionsPath = u"/api/v1/escalation-options"_qs;
+const QString kEscalationsPath = u"/api/v1/escalations"_qs;
+const QString kEscalationPath = u"/api/v1/escalations/{id}"_qs;
 
 QByteArray compactJson(const QJsonObject &object)
 {
@@ -110,9 +118,13 @@ std::optional<QString> queryParameter(const QUrlQuery &query, const QString &nam
     return values.isEmpty() ? QString() : values.constFirst();
 }
 
+// To the microsecond, so that "newest first" follows the order of creation, not the random id
+// of two escalations made in one millisecond.
 Timestamp now()
 {
-    return Timestamp::fromDateTime(QDateTime::currentDateTimeUtc());
+    using namespace std::chrono;
+    return Timestamp::fromMicroseconds(
+        duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
 }
 
 } // namespace
@@ -126,11 +138,52 @@ struct EscalationApi::Checked
 };
 
 EscalationApi::EscalationApi(CallStore *calls, EscalationStore *escalations,
-                             EscalationCatalogue catalogue)
+                             EscalationCatalogue catalogue, AuditLog *audit)
     : m_calls(calls)
     , m_escalations(escalations)
     , m_catalogue(std::move(catalogue))
+    , m_audit(audit)
 { }
+
+void EscalationApi::registerRoutes(ApiRouter *router)
+{
+    using Method = QHttpServerRequest::Method;
+    const RouteAccess everyRole
+        = RouteAccess::roles({ Role::Supervisor, Role::Auditor, Role::Agent });
+    const RouteAccess supervisors = RouteAccess::roles({ Role::Supervisor });
+
+    // Each route answers through the router, which logs the path given here: the template for
+    // {id}, never a query (a crn filter may be a phone number pasted by mistake).
+    const auto route = [&](const QString &operationId, const QString &path, Method method,
+                           const RouteAccess &access, auto answer) {
+        router->addRoute(
+            operationId, path, method, access,
+            [path, answer](const ApiRequest &request, QHttpServerResponder &&responder) {
+                QElapsedTimer timer;
+                timer.start();
+                ApiRouter::respond(request.http, responder, answer(request), path, timer);
+            });
+    };
+    route(u"getEscalationOptions"_qs, kOptionsPath, Method::Get, everyRole,
+          [this](const ApiRequest &) { return options(); });
+    route(u"createEscalation"_qs, kEscalationsPath, Method::Post, supervisors,
+          [this](const ApiRequest &request) {
+              bool hasKey = false;
+              for (const auto &[name, value] : request.http.headers())
+                  hasKey = hasKey || name.compare("Idempotency-Key", Qt::CaseInsensitive) == 0;
+              return create(request.caller, hasKey,
+                            HttpHeaders::value(request.http, "Idempotency-Key"),
+                            request.http.body());
+          });
+    route(u"listEscalations"_qs, kEscalationsPath, Method::Get, everyRole,
+          [this](const ApiRequest &request) { return list(request.caller, request.http.query()); });
+    route(u"getEscalation"_qs, kEscalationPath, Method::Get, everyRole,
+          [this](const ApiRequest &request) { return get(request.caller, request.argument); });
+    route(u"updateEscalation"_qs, kEscalationPath, Method::Patch, supervisors,
+          [this](const ApiRequest &request) {
+              return update(request.caller, request.argument, request.http.body());
+          });
+}
 
 QByteArray EscalationApi::canonicalBody(const QJsonValue &body)
 {
@@ -416,6 +469,9 @@ EscalationApi::Response EscalationApi::create(const Caller &caller, bool hasKey,
     switch (m_escalations->create(escalation, key, sha, &stored)) {
     case EscalationStore::CreateResult::Created: {
         qCInfo(lcServer).noquote() << "Escalation" << stored.id << "created by" << caller.user;
+        if (m_audit)
+            m_audit->record(caller, AuditAction::EscalationCreated,
+                            { stored.crn, {}, stored.id, {} });
         Response response = escalationResponse(StatusCode::Created, stored);
         response.headers.append({ "Location", "/api/v1/escalations/" + stored.id.toUtf8() });
         return response;
@@ -562,8 +618,23 @@ EscalationApi::Response EscalationApi::update(const Caller &caller, const QStrin
         return validationFailed(problems);
 
     StoredEscalation result;
-    switch (m_escalations->update(id, status, comment, caller.user, now(), &result)) {
+    QList<StoredEscalationChange> changes;
+    switch (m_escalations->update(id, status, comment, caller.user, now(), &result, &changes)) {
     case EscalationStore::UpdateResult::Updated:
+        for (const StoredEscalationChange &change : std::as_const(changes)) {
+            if (!m_audit)
+                break;
+            if (change.action == u"status_changed")
+                m_audit->record(caller, AuditAction::EscalationStatusChanged,
+                                { result.crn,
+                                  {},
+                                  result.id,
+                                  change.fromStatus + u" -> "_qs + change.toStatus });
+            else
+                m_audit->record(caller, AuditAction::EscalationCommented,
+                                { result.crn, {}, result.id, {} });
+        }
+        return escalationResponse(StatusCode::Ok, result);
     case EscalationStore::UpdateResult::Unchanged:
         return escalationResponse(StatusCode::Ok, result);
     case EscalationStore::UpdateResult::NotFound:

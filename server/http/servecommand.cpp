@@ -5,6 +5,8 @@
 #include "access/userstore.h"
 #include "audit/auditapi.h"
 #include "audit/auditlog.h"
+#include "escalation/escalationapi.h"
+#include "escalation/escalationstore.h"
 #include "http/callapi.h"
 #include "http/recordingapi.h"
 #include "logging.h"
@@ -32,7 +34,8 @@ constexpr auto kDefaultListen = "127.0.0.1:8470";
 
 int usage(QTextStream &out, int exitCode)
 {
-    out << "Usage: crn-server serve --db FILE [--listen HOST:PORT] [--recordings DIR]\n\n"
+    out << "Usage: crn-server serve --db FILE [--listen HOST:PORT] [--recordings DIR]\n"
+           "                        [--escalations FILE]\n\n"
            "Answers the console's HTTP API (docs/api.yaml) from a call database.\n\n"
            "Options:\n"
            "  --db FILE            the call database that 'crn-server import' wrote\n"
@@ -45,6 +48,9 @@ int usage(QTextStream &out, int exitCode)
            "                       (default: the one 'crn-server import' stored)\n"
            "  --list-routes        print the API's routes (operationId, path, method, roles)\n"
            "                       as JSON and exit without listening\n"
+           "  --escalations FILE   the escalation catalogue (categories, priorities, teams)\n"
+           "                       as JSON; see docs/escalation-catalogue.example.json\n"
+           "                       (default: the built-in one)\n"
            "  -h, --help           show this text\n";
     return exitCode;
 }
@@ -115,6 +121,25 @@ bool installSignalHandlers()
         && ::sigaction(SIGINT, &action, nullptr) == 0;
 }
 
+// The escalation routes' parts: the catalogue (a malformed file stops the server with the
+// reason) and the store, whose tables are migrated in the call database; *store must outlive
+// the API.
+std::unique_ptr<EscalationApi> openEscalations(CallStore *calls, const QString &catalogueFile,
+                                               AuditLog *audit,
+                                               std::unique_ptr<EscalationStore> *store,
+                                               QString *error)
+{
+    std::optional<EscalationCatalogue> catalogue = catalogueFile.isEmpty()
+        ? EscalationCatalogue::builtIn()
+        : EscalationCatalogue::load(catalogueFile, error);
+    if (!catalogue)
+        return nullptr;
+    *store = EscalationStore::open(calls->database(), error);
+    if (!*store)
+        return nullptr;
+    return std::make_unique<EscalationApi>(calls, store->get(), std::move(*catalogue), audit);
+}
+
 } // namespace
 
 int runServeCommand(const QStringList &arguments)
@@ -123,6 +148,7 @@ int runServeCommand(const QStringList &arguments)
     QString databasePath;
     QString listenText = QString::fromLatin1(kDefaultListen);
     QString recordingsRoot;
+    QString escalationsFile;
     bool listRoutes = false;
 
     for (qsizetype i = 0; i < arguments.size(); ++i) {
@@ -138,12 +164,19 @@ int runServeCommand(const QStringList &arguments)
         const bool isDb = argument == u"--db";
         const bool isListen = argument == u"--listen";
         const bool isRecordings = argument == u"--recordings";
-        if (isDb || isListen || isRecordings) {
+        const bool isEscalations = argument == u"--escalations";
+        if (isDb || isListen || isRecordings || isEscalations) {
             if (i + 1 >= arguments.size()) {
                 err << "crn-server serve: " << argument << " needs a value.\n\n";
                 return usage(err, 2);
             }
-            (isDb ? databasePath : isListen ? listenText : recordingsRoot) = arguments.at(++i);
+            (isDb               ? databasePath
+                 : isListen     ? listenText
+                 : isRecordings ? recordingsRoot
+                                : escalationsFile)
+                = arguments.at(++i);
+        } else if (argument.startsWith(u"--escalations=")) {
+            escalationsFile = argument.mid(14);
         } else if (argument.startsWith(u"--db=")) {
             databasePath = argument.mid(5);
         } else if (argument.startsWith(u"--listen=")) {
@@ -217,6 +250,14 @@ int runServeCommand(const QStringList &arguments)
     recordingApi.registerRoutes(&router);
     AuditApi auditApi(&auditLog);
     auditApi.registerRoutes(&router);
+    std::unique_ptr<EscalationStore> escalationStore;
+    const std::unique_ptr<EscalationApi> escalationApi
+        = openEscalations(store.get(), escalationsFile, &auditLog, &escalationStore, &error);
+    if (!escalationApi) {
+        err << "crn-server: " << error << '\n';
+        return 1;
+    }
+    escalationApi->registerRoutes(&router);
 
     // The table exactly as this server would answer it, for the test that holds it against
     // docs/api.yaml.

@@ -139,7 +139,7 @@ QNetworkReply *TestEscalationServer::send(const QByteArray &method, const QStrin
     if (!key.isEmpty())
         request.setRawHeader("Idempotency-Key", key);
     if (!body.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
     return m_network.sendCustomRequest(request, method, body);
 }
 
