@@ -52,7 +52,6 @@ private:
     std::unique_ptr<EscalationStore> m_store;
     std::unique_ptr<EscalationApi> m_api;
     const Caller m_supervisor { u"sam"_qs, Role::Supervisor, {} };
-    int m_keys = 0;
 };
 
 namespace {

@@ -85,7 +85,6 @@ private:
     std::unique_ptr<TestServer> m_server;
     QNetworkAccessManager m_network;
     QByteArray m_operatorAgent; // an agent of the calls whose agent is "Operator"
-    int m_keys = 0;
 };
 
 void TestEscalationServer::initTestCase()
