@@ -1,5 +1,12 @@
 #include "commands.h"
 
+#include "access/apirouter.h"
+#include "access/authenticator.h"
+#include "access/userstore.h"
+#include "audit/auditapi.h"
+#include "audit/auditlog.h"
+#include "escalation/escalationapi.h"
+#include "escalation/escalationstore.h"
 #include "http/callapi.h"
 #include "http/recordingapi.h"
 #include "logging.h"
@@ -28,7 +35,8 @@ constexpr auto kDefaultListen = "127.0.0.1:8470";
 
 int usage(QTextStream &out, int exitCode)
 {
-    out << "Usage: crn-server serve --db FILE|URL [--listen HOST:PORT] [--recordings DIR]\n\n"
+    out << "Usage: crn-server serve --db FILE|URL [--listen HOST:PORT] [--recordings DIR]\n"
+           "                        [--escalations FILE]\n\n"
            "Answers the console's HTTP API (docs/api.yaml) from a call database.\n\n"
            "Options:\n"
            "  --db FILE|URL        the call database that 'crn-server import' wrote: a SQLite\n"
@@ -42,6 +50,11 @@ int usage(QTextStream &out, int exitCode)
            "                       server to the network.\n"
            "  --recordings DIR     the folder the recordings' paths are relative to\n"
            "                       (default: the one 'crn-server import' stored)\n"
+           "  --list-routes        print the API's routes (operationId, path, method, roles)\n"
+           "                       as JSON and exit without listening\n"
+           "  --escalations FILE   the escalation catalogue (categories, priorities, teams)\n"
+           "                       as JSON; see docs/escalation-catalogue.example.json\n"
+           "                       (default: the built-in one)\n"
            "  -h, --help           show this text\n";
     return exitCode;
 }
@@ -112,6 +125,25 @@ bool installSignalHandlers()
         && ::sigaction(SIGINT, &action, nullptr) == 0;
 }
 
+// The escalation routes' parts: the catalogue (a malformed file stops the server with the
+// reason) and the store, whose tables are migrated in the call database; *store must outlive
+// the API.
+std::unique_ptr<EscalationApi> openEscalations(CallStore *calls, const QString &catalogueFile,
+                                               AuditLog *audit,
+                                               std::unique_ptr<EscalationStore> *store,
+                                               QString *error)
+{
+    std::optional<EscalationCatalogue> catalogue = catalogueFile.isEmpty()
+        ? EscalationCatalogue::builtIn()
+        : EscalationCatalogue::load(catalogueFile, error);
+    if (!catalogue)
+        return nullptr;
+    *store = EscalationStore::open(calls->database(), error);
+    if (!*store)
+        return nullptr;
+    return std::make_unique<EscalationApi>(calls, store->get(), std::move(*catalogue), audit);
+}
+
 } // namespace
 
 int runServeCommand(const QStringList &arguments)
@@ -120,6 +152,8 @@ int runServeCommand(const QStringList &arguments)
     QString databasePath;
     QString listenText = QString::fromLatin1(kDefaultListen);
     QString recordingsRoot;
+    QString escalationsFile;
+    bool listRoutes = false;
 
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString &argument = arguments.at(i);
@@ -127,15 +161,26 @@ int runServeCommand(const QStringList &arguments)
             QTextStream out(stdout);
             return usage(out, 0);
         }
+        if (argument == u"--list-routes") {
+            listRoutes = true;
+            continue;
+        }
         const bool isDb = argument == u"--db";
         const bool isListen = argument == u"--listen";
         const bool isRecordings = argument == u"--recordings";
-        if (isDb || isListen || isRecordings) {
+        const bool isEscalations = argument == u"--escalations";
+        if (isDb || isListen || isRecordings || isEscalations) {
             if (i + 1 >= arguments.size()) {
                 err << "crn-server serve: " << argument << " needs a value.\n\n";
                 return usage(err, 2);
             }
-            (isDb ? databasePath : isListen ? listenText : recordingsRoot) = arguments.at(++i);
+            (isDb               ? databasePath
+                 : isListen     ? listenText
+                 : isRecordings ? recordingsRoot
+                                : escalationsFile)
+                = arguments.at(++i);
+        } else if (argument.startsWith(u"--escalations=")) {
+            escalationsFile = argument.mid(14);
         } else if (argument.startsWith(u"--db=")) {
             databasePath = argument.mid(5);
         } else if (argument.startsWith(u"--listen=")) {
@@ -197,11 +242,38 @@ int runServeCommand(const QStringList &arguments)
     if (!recordingsRoot.isEmpty())
         recordingsRoot = QDir(recordingsRoot).absolutePath();
 
+    // Access and audit: the users and the audit log live in the call database. Every route is
+    // registered through the router, which checks the bearer token and the role first.
+    UserStore users(store->database());
+    AuditLog auditLog(store->database());
+    if (!users.migrate(&error) || !auditLog.migrate(&error)) {
+        err << "crn-server: " << error << '\n';
+        return 1;
+    }
+    Authenticator authenticator(&users);
     QHttpServer server;
-    CallApi api(store.get(), QCoreApplication::applicationVersion());
-    api.registerRoutes(&server);
-    RecordingApi recordingApi(store.get(), recordingsRoot);
-    recordingApi.registerRoutes(&server);
+    ApiRouter router(&server, &authenticator);
+    CallApi api(store.get(), QCoreApplication::applicationVersion(), &auditLog);
+    api.registerRoutes(&router);
+    RecordingApi recordingApi(store.get(), recordingsRoot, &auditLog);
+    recordingApi.registerRoutes(&router);
+    AuditApi auditApi(&auditLog);
+    auditApi.registerRoutes(&router);
+    std::unique_ptr<EscalationStore> escalationStore;
+    const std::unique_ptr<EscalationApi> escalationApi
+        = openEscalations(store.get(), escalationsFile, &auditLog, &escalationStore, &error);
+    if (!escalationApi) {
+        err << "crn-server: " << error << '\n';
+        return 1;
+    }
+    escalationApi->registerRoutes(&router);
+
+    // The table exactly as this server would answer it, for the test that holds it against
+    // docs/api.yaml.
+    if (listRoutes) {
+        QTextStream(stdout) << routeTableJson(router) << Qt::endl;
+        return 0;
+    }
 
     // Our own QTcpServer, because QAbstractHttpServer::listen() keeps the reason to itself.
     auto *tcpServer = new QTcpServer(&server);

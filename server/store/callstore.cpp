@@ -1054,13 +1054,22 @@ std::optional<CallStore::SearchStatement> CallStore::searchStatement(const Searc
         where.append(u"(c.recording_count > 0) = ?"_qs);
         values.append(*query.hasRecording);
     }
-    if (query.hasEscalation.value_or(false))
-        where.append(u"false"_qs); // no call has an escalation until they are stored
+    if (query.hasEscalation) {
+        // The table of EscalationStore (server/escalation), in this database; NOT EXISTS rather
+        // than comparing EXISTS with a number, which PostgreSQL refuses.
+        where.append((*query.hasEscalation ? u"EXISTS"_qs : u"NOT EXISTS"_qs)
+                     + u" (SELECT 1 FROM escalations e WHERE e.crn = c.crn)"_qs);
+    }
 
     const QString agent = CrnText::normalized(query.agent);
     if (!agent.isEmpty()) {
         where.append(u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs
                      + keyPrefixCondition({ u"agent"_qs }, agent, &values) + u')');
+    }
+    if (query.agentKey) {
+        where.append(u"EXISTS (SELECT 1 FROM call_keys a WHERE a.crn = c.crn AND a.kind = 'agent'"
+                     " AND a.key = ?)"_qs);
+        values.append(*query.agentKey);
     }
     const QString queue = CrnText::normalized(query.queue);
     if (!queue.isEmpty()) {

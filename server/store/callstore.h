@@ -45,8 +45,12 @@ struct SearchQuery
     QString queue;
     QString number;
     std::optional<bool> hasRecording;
-    // No escalations are stored yet: true matches nothing, false everything.
+    // true: calls with at least one escalation (any status), false: calls with none. Reads the
+    // escalations table, which EscalationStore::open creates in the same database.
     std::optional<bool> hasEscalation;
+    // Set for an agent's search: only calls with this agent key, exactly (CrnText's normal
+    // form); an empty key matches nothing.
+    std::optional<QString> agentKey;
     SearchSort sort = SearchSort::StartDescending;
     int limit = 50;
     QString cursor; // opaque, from the previous page's nextCursor

@@ -306,6 +306,7 @@ void TestApiClient::cleanupTestCase()
 void TestApiClient::health()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto reply = finished(client.health());
     QVERIFY(reply->isFinished());
     QCOMPARE(reply->error(), ApiReply::Error::None);
@@ -335,6 +336,7 @@ void TestApiClient::fetchCall()
     QFETCH(QString, crn);
 
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto reply = finished(client.fetchCall(asked));
     QVERIFY2(reply->error() == ApiReply::Error::None, qPrintable(reply->errorString()));
     QCOMPARE(reply->requestedText(), asked);
@@ -346,6 +348,7 @@ void TestApiClient::fetchCall()
 void TestApiClient::fetchUnknownCallIsNotFound()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto reply = finished(client.fetchCall(u"1694023642.9"_qs));
     QCOMPARE(reply->error(), ApiReply::Error::NotFound);
     QCOMPARE(reply->httpStatus(), 404);
@@ -356,6 +359,7 @@ void TestApiClient::fetchUnknownCallIsNotFound()
 void TestApiClient::searchPagesNewestFirst()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto first = finished(client.searchCalls(u"170000000"_qs, 2));
     QCOMPARE(first->error(), ApiReply::Error::None);
     QCOMPARE(first->query(), u"170000000"_qs);
@@ -376,6 +380,7 @@ void TestApiClient::searchPagesNewestFirst()
 void TestApiClient::searchWithTimeRange()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     // 22:13:22 inclusive to 22:13:23 exclusive: only the middle one of the three.
     const auto reply = finished(client.searchCalls(u"170000000"_qs, 50, {},
                                                    *Timestamp::parseIso(u"2023-11-14T22:13:22Z"),
@@ -387,6 +392,7 @@ void TestApiClient::searchWithTimeRange()
 void TestApiClient::searchWithForeignCursorIsBadRequest()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto reply = finished(client.searchCalls(u"170000000"_qs, 2, u"not+a cursor&x=1"_qs));
     QCOMPARE(reply->error(), ApiReply::Error::BadRequest);
     QCOMPARE(reply->httpStatus(), 400);
@@ -397,6 +403,7 @@ void TestApiClient::searchWithForeignCursorIsBadRequest()
 void TestApiClient::replyDeletesItselfAfterFinishing()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     QPointer<HealthReply> reply = client.health();
     QSignalSpy spy(reply.data(), &ApiReply::finished);
     QVERIFY(spy.wait(15000));
@@ -418,6 +425,7 @@ void TestApiClient::revalidatesWithTheEtag()
     QFETCH(QString, asked);
 
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto first = finished(client.fetchCall(u"1694023642.7"_qs));
     QCOMPARE(first->error(), ApiReply::Error::None);
     const QString etag = first->etag();
@@ -784,6 +792,7 @@ void TestApiClient::forceHttp1()
     QFETCH(bool, http2Allowed);
 
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     QCOMPARE(client.forceHttp1(), false);
     client.setForceHttp1(force);
     QCOMPARE(client.forceHttp1(), force);

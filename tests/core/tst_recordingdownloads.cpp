@@ -214,6 +214,7 @@ void TestRecordingDownloads::cleanupTestCase()
 void TestRecordingDownloads::downloadCompletesWithSameBytes()
 {
     RecordingDownloads downloads(m_server->url(), cacheFolder(u"whole"_qs));
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     QVERIFY(downloads.workerThread() != QThread::currentThread());
     QThread *deliveredOn = nullptr;
@@ -252,6 +253,7 @@ void TestRecordingDownloads::cutByServerStopResumesWithRange()
     QVERIFY2(server.start(0, &why), qPrintable(why));
     const QString folder = cacheFolder(u"cut"_qs);
     RecordingDownloads downloads(server.url(), folder);
+    downloads.setAccessToken(server.token());
     Spies spies(&downloads);
     WorkerGate gate(downloads.workerThread());
 
@@ -285,6 +287,7 @@ void TestRecordingDownloads::changedFileRestartsFromTheFirstByte()
 {
     const QString folder = cacheFolder(u"changed"_qs);
     RecordingDownloads downloads(m_server->url(), folder);
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     WorkerGate gate(downloads.workerThread());
 
@@ -328,6 +331,7 @@ void TestRecordingDownloads::stalledServerTimesOutAndResumes()
     QVERIFY2(server.start(0, &why), qPrintable(why));
     const QString folder = cacheFolder(u"stalled"_qs);
     RecordingDownloads downloads(server.url(), folder);
+    downloads.setAccessToken(server.token());
     downloads.setTransferTimeoutMs(1000);
     Spies spies(&downloads);
     WorkerGate gate(downloads.workerThread());
@@ -361,6 +365,7 @@ void TestRecordingDownloads::unreachableServerDownloadsWhenBack()
     server.kill();
 
     RecordingDownloads downloads(server.url(), cacheFolder(u"unreachable"_qs));
+    downloads.setAccessToken(server.token());
     Spies spies(&downloads);
     downloads.request(recordingOf(u"r-b"_qs, kSmallSize));
     QVERIFY(spies.failed.wait(30000));
@@ -392,6 +397,7 @@ void TestRecordingDownloads::serverErrors()
 
     const QString folder = cacheFolder(u"errors"_qs);
     RecordingDownloads downloads(m_server->url(), folder);
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     downloads.request(recordingOf(id, kSmallSize));
     QVERIFY(spies.failed.wait(30000));
@@ -410,6 +416,7 @@ void TestRecordingDownloads::capEvictsLeastRecentlyPlayed()
 {
     const QString folder = cacheFolder(u"cap"_qs);
     RecordingDownloads downloads(m_server->url(), folder, 10 * 1024 * 1024);
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     WorkerGate gate(downloads.workerThread());
 
@@ -463,6 +470,7 @@ void TestRecordingDownloads::clearKeepsOnlyThePlayingOne()
 {
     const QString folder = cacheFolder(u"clear"_qs);
     RecordingDownloads downloads(m_server->url(), folder);
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     WorkerGate gate(downloads.workerThread());
     for (const QString &id : { u"r-a"_qs, u"r-b"_qs }) {
@@ -489,6 +497,7 @@ void TestRecordingDownloads::indexSurvivesRestart()
     QString pathA;
     {
         RecordingDownloads downloads(m_server->url(), folder);
+        downloads.setAccessToken(m_server->token());
         Spies spies(&downloads);
         downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
         QVERIFY(spies.ready.wait(30000));
@@ -526,6 +535,7 @@ void TestRecordingDownloads::corruptIndexIsRebuilt()
     QString pathA;
     {
         RecordingDownloads downloads(m_server->url(), folder);
+        downloads.setAccessToken(m_server->token());
         Spies spies(&downloads);
         downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
         QVERIFY(spies.ready.wait(30000));
@@ -541,6 +551,7 @@ void TestRecordingDownloads::corruptIndexIsRebuilt()
     QVERIFY(writeFile(strayPart, 1000, 1));
 
     RecordingDownloads downloads(m_server->url(), folder);
+    downloads.setAccessToken(m_server->token());
     QSignalSpy loaded(&downloads, &RecordingDownloads::indexLoaded);
     QVERIFY(loaded.wait(10000));
     QCOMPARE(downloads.localPath(u"r-a"_qs), pathA);
@@ -564,6 +575,7 @@ void TestRecordingDownloads::unwritableCacheFolderIsDiskError()
     QVERIFY(writeFile(notAFolder, 10, 0));
 
     RecordingDownloads downloads(m_server->url(), notAFolder);
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
     QVERIFY(spies.failed.wait(10000));

@@ -13,6 +13,7 @@
 //
 // Recordings: s1 one, s3 two, s5 one; the others none. All on 2024-06-11 (UTC).
 
+#include "escalation/escalationstore.h"
 #include "store/callstore.h"
 #include "testdatabase.h"
 #include "json/calljson.h"
@@ -179,8 +180,11 @@ std::unique_ptr<CallStore> TestCallSearch::freshStore(const QString &name)
 {
     QString error;
     auto store = CallStore::open(TestDatabase::address(m_dir.filePath(name)), &error);
-    if (!store)
+    // has_escalation reads the escalations table, as crn-server serve creates it.
+    if (!store || !EscalationStore::open(store->database(), &error)) {
         qWarning("%s", qPrintable(error));
+        return nullptr;
+    }
     return store;
 }
 
