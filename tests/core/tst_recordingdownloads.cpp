@@ -158,6 +158,7 @@ private Q_SLOTS:
     void unreachableServerDownloadsWhenBack();
     void serverErrors_data();
     void serverErrors();
+    void refusedTokenFailsWithoutRetry();
     void capEvictsLeastRecentlyPlayed();
     void clearKeepsOnlyThePlayingOne();
     void indexSurvivesRestart();
@@ -410,6 +411,33 @@ void TestRecordingDownloads::serverErrors()
     QCOMPARE(spies.ready.size(), 0);
     QVERIFY(downloads.localPath(id).isEmpty());
     QVERIFY(!QFile::exists(QDir(folder).filePath(id + u".part"_qs)));
+}
+
+// No token, then a wrong one: refused as a Server error that names neither; the right one
+// downloads.
+void TestRecordingDownloads::refusedTokenFailsWithoutRetry()
+{
+    const QString folder = cacheFolder(u"refused"_qs);
+    RecordingDownloads downloads(m_server->url(), folder);
+    Spies spies(&downloads);
+    downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
+    QVERIFY(spies.failed.wait(30000));
+    QCOMPARE(spies.failed.at(0).at(2).value<Error>(), Error::Server);
+    QVERIFY2(spies.failed.at(0).at(1).toString().contains(u"access token"_qs),
+             qPrintable(spies.failed.at(0).at(1).toString()));
+
+    const QByteArray wrong = m_server->token() + "x";
+    downloads.setAccessToken(wrong);
+    downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
+    QVERIFY(spies.failed.wait(30000));
+    QCOMPARE(spies.failed.size(), 2);
+    QVERIFY(!spies.failed.at(1).at(1).toString().contains(QString::fromLatin1(wrong.mid(4))));
+    QCOMPARE(spies.ready.size(), 0);
+
+    downloads.setAccessToken(m_server->token());
+    downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
+    QVERIFY(spies.ready.wait(30000));
+    QCOMPARE(spies.failed.size(), 2);
 }
 
 void TestRecordingDownloads::capEvictsLeastRecentlyPlayed()
