@@ -4,7 +4,6 @@
 #include "model/timestamp.h"
 #include "store/callstore.h"
 
-#include <QFileInfo>
 #include <QTextStream>
 
 #include <cstdio>
@@ -108,14 +107,8 @@ int runUserCommand(const QStringList &arguments)
         return usage(err, 2);
     }
 
-    // A typo in the path would otherwise create an empty database beside the real one.
-    if (!QFileInfo(options->database).isFile()) {
-        err << "crn-server: the call database " << options->database
-            << " does not exist. Import call records into it first with 'crn-server import'.\n";
-        return 1;
-    }
     QString error;
-    const std::unique_ptr<CallStore> store = CallStore::open(options->database, &error);
+    const std::unique_ptr<CallStore> store = CallStore::openExisting(options->database, &error);
     if (!store) {
         err << "crn-server: " << error << '\n';
         return 1;

@@ -4,7 +4,6 @@
 #include "store/callstore.h"
 
 #include <QFile>
-#include <QFileInfo>
 #include <QSaveFile>
 #include <QTextStream>
 
@@ -112,12 +111,8 @@ int runAuditCommand(const QStringList &arguments)
         *time = *parsed;
     }
 
-    if (!QFileInfo(database).isFile()) {
-        err << "crn-server: the call database " << database << " does not exist.\n";
-        return 1;
-    }
     QString error;
-    const std::unique_ptr<CallStore> store = CallStore::open(database, &error);
+    const std::unique_ptr<CallStore> store = CallStore::openExisting(database, &error);
     if (!store) {
         err << "crn-server: " << error << '\n';
         return 1;

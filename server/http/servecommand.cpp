@@ -211,15 +211,7 @@ int runServeCommand(const QStringList &arguments)
         err << "crn-server serve: " << error << ".\n\n";
         return usage(err, 2);
     }
-    // Serving a path with a typo would create an empty database and answer 404 to everything.
-    if (!database->isPostgreSQL() && !QFileInfo(databasePath).isFile()) {
-        err << "crn-server: the call database " << databasePath
-            << " does not exist. Import call records into it first with "
-               "'crn-server import --db "
-            << databasePath << " PATH...'.\n";
-        return 1;
-    }
-    const std::unique_ptr<CallStore> store = CallStore::open(databasePath, &error);
+    const std::unique_ptr<CallStore> store = CallStore::openExisting(databasePath, &error);
     if (!store) {
         err << "crn-server: " << error << '\n';
         return 1;

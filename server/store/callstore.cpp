@@ -7,6 +7,7 @@
 #include "json/calljson.h"
 
 #include <QAtomicInteger>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -282,6 +283,22 @@ CallStore::~CallStore()
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+std::unique_ptr<CallStore> CallStore::openExisting(const QString &address, QString *error)
+{
+    const std::optional<DatabaseAddress> parsed = DatabaseAddress::parse(address, error);
+    if (!parsed)
+        return nullptr;
+
+    if (!parsed->isPostgreSQL() && !QFileInfo(parsed->path).isFile()) {
+        if (error)
+            *error = QStringLiteral("the call database %1 does not exist. Import call records "
+                                    "into it first with 'crn-server import --db %1 PATH...'.")
+                         .arg(parsed->displayName());
+        return nullptr;
+    }
+    return open(address, error);
 }
 
 std::unique_ptr<CallStore> CallStore::open(const QString &address, QString *error)

@@ -112,6 +112,10 @@ public:
     // Opens (creating and migrating as needed) the database that --db names: a SQLite file
     // path or a postgresql:// URL (DatabaseAddress::parse).
     static std::unique_ptr<CallStore> open(const QString &address, QString *error);
+    // open() for the commands that read what an import wrote (serve, user, audit): a SQLite
+    // file that does not exist is refused, since a typo in the path would otherwise create an
+    // empty database beside the real one.
+    static std::unique_ptr<CallStore> openExisting(const QString &address, QString *error);
     // The schema steps of the call tables (component "calls" of applyMigrations).
     static QList<MigrationStep> migrationSteps();
 

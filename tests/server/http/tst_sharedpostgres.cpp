@@ -98,7 +98,9 @@ Answer TestSharedPostgres::get(const TestServer &server, const QString &pathAndQ
 {
     // Percent-encoded as given: a CRN's '/' travels as %2F.
     const QUrl url(server.serverUrl().toString() + pathAndQuery, QUrl::StrictMode);
-    QNetworkReply *reply = m_network.get(QNetworkRequest(url));
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", server.authorization());
+    QNetworkReply *reply = m_network.get(request);
     QSignalSpy finished(reply, &QNetworkReply::finished);
     Answer answer;
     if (reply->isFinished() || finished.wait(10000)) {
