@@ -103,6 +103,11 @@ void Outbox::setBackoff(int initialMs, int maxMs)
     post([initialMs, maxMs](OutboxWorker &worker) { worker.setBackoff(initialMs, maxMs); });
 }
 
+void Outbox::setRandomSeed(quint32 seed)
+{
+    post([seed](OutboxWorker &worker) { worker.setRandomSeed(seed); });
+}
+
 QString Outbox::submit(const QByteArray &body, const QString &crn, const QString &summary)
 {
     // A UUID: 36 characters from the set the API allows, unique without asking anyone.

@@ -83,6 +83,9 @@ public:
     // The backoff after the n-th failed attempt is a random delay in [0, min(maxMs,
     // initialMs * 2^(n-1))]. For tests; the defaults are 1 s and 5 min.
     void setBackoff(int initialMs, int maxMs);
+    // The jitter's random numbers from a generator seeded with seed, so that a test run can be
+    // repeated; securely seeded until then.
+    void setRandomSeed(quint32 seed);
 
     // Writes the item as Queued with a new idempotency key in ONE transaction, and only then
     // sends it. Returns the key at once; itemChanged(Queued) follows once it is on disk, or

@@ -35,6 +35,7 @@ public:
     void setServer(const QUrl &baseUrl, const QByteArray &accessToken);
     void setTimeouts(int connectMs, int transferMs);
     void setBackoff(int initialMs, int maxMs);
+    void setRandomSeed(quint32 seed) { m_random.seed(seed); }
 
     void submit(const QString &key, const QByteArray &body, const QString &crn,
                 const QString &summary);
