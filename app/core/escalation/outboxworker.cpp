@@ -60,8 +60,9 @@ void OutboxWorker::start()
     // A request cut off by the end of the last process may or may not have reached the server;
     // the same key makes sending it again safe.
     if (const int interrupted = m_store.requeueInterrupted(now()); interrupted > 0)
-        qCInfo(lcNet) << "outbox:" << interrupted << "escalations were being sent when the "
-                      << "console stopped; sending them again with their keys";
+        qCInfo(lcNet) << "outbox:" << interrupted
+                      << "escalations were being sent when the console stopped; sending them "
+                         "again with their keys";
     const QList<OutboxItem> items = m_store.all();
     reportProblem();
     qCInfo(lcCache) << "outbox holds" << items.size() << "escalations";
@@ -257,7 +258,7 @@ void OutboxWorker::finished(QNetworkReply *reply)
     std::optional<OutboxItem> item;
     switch (result.kind) {
     case Outcome::Kind::Sent:
-        qCInfo(lcNet) << "outbox: item" << flight.itemId << "delivered, HTTP" << status;
+        qCDebug(lcNet) << "outbox: item" << flight.itemId << "delivered, HTTP" << status;
         item = m_store.markSent(flight.itemId, result.escalationId, now());
         break;
     case Outcome::Kind::Fail:
@@ -269,8 +270,8 @@ void OutboxWorker::finished(QNetworkReply *reply)
         const int failed = current ? current->attempts : 1;
         const qint64 delay
             = Outbox::backoffDelayMs(failed, m_backoffInitialMs, m_backoffMaxMs, &m_random);
-        qCInfo(lcNet) << "outbox: item" << flight.itemId << "not delivered (HTTP" << status
-                      << reply->error() << "); next attempt in" << delay << "ms";
+        qCDebug(lcNet) << "outbox: item" << flight.itemId << "not delivered (HTTP" << status
+                       << reply->error() << "); next attempt in" << delay << "ms";
         const QDateTime at = now();
         item = m_store.markQueued(flight.itemId, at.addMSecs(delay), result.sentence, at);
         break;
