@@ -7,3 +7,7 @@
 int runImportCommand(const QStringList &arguments);
 int runServeCommand(const QStringList &arguments);
 int runGenerateCommand(const QStringList &arguments);
+// user add|list|disable: the users and bearer tokens of the API (server/access).
+int runUserCommand(const QStringList &arguments);
+// audit export: the audit log as CSV (server/audit).
+int runAuditCommand(const QStringList &arguments);

@@ -15,6 +15,10 @@ int usage(QTextStream &out, int exitCode)
            "            answer the console's HTTP API, recordings included\n"
            "  generate  --out DIR [--calls N] [--seed S] [--recordings]\n"
            "            write a synthetic contact-center day, with recordings if asked\n"
+           "  user      add NAME --role ROLE [--agent ID] [--replace-token] --db FILE\n"
+           "            | list --db FILE | disable NAME --db FILE: who may use the API\n"
+           "  audit     export --db FILE [--from T] [--to T] [--out FILE]\n"
+           "            the audit log as CSV\n"
            "\n"
            "Run 'crn-server COMMAND --help' for a command's options.\n";
     return exitCode;
@@ -41,6 +45,10 @@ int main(int argc, char *argv[])
         return runServeCommand(arguments);
     if (command == u"generate")
         return runGenerateCommand(arguments);
+    if (command == u"user")
+        return runUserCommand(arguments);
+    if (command == u"audit")
+        return runAuditCommand(arguments);
     if (command == u"--version") {
         QTextStream(stdout) << "crn-server " << QCoreApplication::applicationVersion() << '\n';
         return 0;

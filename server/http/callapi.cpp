@@ -1,5 +1,7 @@
 #include "callapi.h"
 
+#include "access/agentscope.h"
+#include "audit/auditlog.h"
 #include "httpheaders.h"
 #include "logging.h"
 #include "store/callstore.h"
@@ -23,12 +25,9 @@ namespace {
 using Method = QHttpServerRequest::Method;
 using StatusCode = CallApi::StatusCode;
 
-constexpr QHttpServerRequest::Methods kReadMethods = { Method::Get, Method::Head };
-const QByteArray kAllow = QByteArrayLiteral("GET, HEAD");
-
 const QString kHealthPath = u"/api/v1/health"_qs;
 const QString kCallsPath = u"/api/v1/calls"_qs;
-const QString kCallPrefix = u"/api/v1/calls/"_qs;
+const QString kCallPath = u"/api/v1/calls/{crn}"_qs;
 
 // What a CRN in a message may show at most, so that a pasted page of text is not echoed back.
 constexpr qsizetype kMaxEchoedLength = 120;
@@ -40,7 +39,7 @@ QByteArray compactJson(const QJsonObject &object)
 
 CallApi::Response errorResponse(StatusCode status, const QString &code, const QString &message)
 {
-    return { status, compactJson(CallJson::errorJson(code, message)), {} };
+    return ApiResponse::error(status, code, message);
 }
 
 CallApi::Response badRequest(const QString &message)
@@ -53,32 +52,6 @@ QString echoed(QStringView text)
     if (text.size() <= kMaxEchoedLength)
         return text.toString();
     return text.left(kMaxEchoedLength).toString() + QChar(0x2026);
-}
-
-QByteArray methodName(Method method)
-{
-    switch (method) {
-    case Method::Get:
-        return "GET";
-    case Method::Put:
-        return "PUT";
-    case Method::Delete:
-        return "DELETE";
-    case Method::Post:
-        return "POST";
-    case Method::Head:
-        return "HEAD";
-    case Method::Options:
-        return "OPTIONS";
-    case Method::Patch:
-        return "PATCH";
-    case Method::Connect:
-        return "CONNECT";
-    case Method::Trace:
-        return "TRACE";
-    default:
-        return "UNKNOWN";
-    }
 }
 
 // One query parameter. Leaving it out and sending it empty are the same; sending it twice is a
@@ -259,76 +232,49 @@ std::optional<SearchQuery> searchQueryFrom(const QUrlQuery &query, QString *erro
     return search;
 }
 
-// The query string can hold a phone number, and so can the {crn} of a call path when a
-// supervisor pastes a number where a CRN belongs; neither goes to the log.
-QString loggablePath(const QUrl &url)
-{
-    const QString path = url.path(QUrl::FullyEncoded);
-    if (path.startsWith(kCallPrefix) && path.size() > kCallPrefix.size())
-        return kCallPrefix + u"{crn}"_qs;
-    return path;
-}
-
-bool isKnownPath(const QString &path)
-{
-    const QString recordingPrefix = u"/api/v1/recordings/"_qs; // RecordingApi's route
-    return path == kHealthPath || path == kCallsPath
-        || (path.startsWith(kCallPrefix) && path.size() > kCallPrefix.size())
-        || (path.startsWith(recordingPrefix) && path.size() > recordingPrefix.size());
-}
-
 } // namespace
 
-QByteArray CallApi::Response::header(const QByteArray &name) const
-{
-    for (const Header &header : headers) {
-        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
-            return header.second;
-    }
-    return {};
-}
-
-CallApi::CallApi(CallStore *store, const QString &version)
+CallApi::CallApi(CallStore *store, const QString &version, AuditLog *audit)
     : m_store(store)
     , m_version(version)
+    , m_audit(audit)
 { }
 
-void CallApi::registerRoutes(QHttpServer *server)
+void CallApi::registerRoutes(ApiRouter *router)
 {
-    // Qt's QString argument stops at '/', and it matches the path after percent-decoding, so a
-    // leg id that is a channel name ("PJSIP/8001-00000001", sent as "PJSIP%2F8001-00000001")
-    // would never reach the handler. This route is the only one with an argument.
-    server->router()->addConverter(QMetaType::fromType<QString>(), u"[\\s\\S]+"_qs);
+    // The paths are logged as declared: the query string and a {crn} can hold a phone number,
+    // when a supervisor pastes one where a CRN belongs, and neither goes to the log.
+    router->addRoute(u"getHealth"_qs, kHealthPath, Method::Get, RouteAccess::publicRoute(),
+                     [this](const ApiRequest &request, QHttpServerResponder &&responder) {
+                         QElapsedTimer timer;
+                         timer.start();
+                         ApiRouter::respond(request.http, responder, health(), kHealthPath, timer);
+                     });
 
-    server->route(kHealthPath, kReadMethods,
-                  [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                      QElapsedTimer timer;
-                      timer.start();
-                      respond(request, responder, health(), timer);
-                  });
+    const RouteAccess readers
+        = RouteAccess::roles({ Role::Supervisor, Role::Auditor, Role::Agent });
+    router->addRoute(u"searchCalls"_qs, kCallsPath, Method::Get, readers,
+                     [this](const ApiRequest &request, QHttpServerResponder &&responder) {
+                         QElapsedTimer timer;
+                         timer.start();
+                         ApiRouter::respond(request.http, responder,
+                                            search(request.http.query(), &request.caller),
+                                            kCallsPath, timer);
+                     });
 
-    server->route(kCallsPath, kReadMethods,
-                  [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                      QElapsedTimer timer;
-                      timer.start();
-                      respond(request, responder, search(request.query()), timer);
-                  });
-
-    server->route(kCallPrefix + u"<arg>"_qs, kReadMethods,
-                  [this](const QString &crn, const QHttpServerRequest &request,
-                         QHttpServerResponder &&responder) {
-                      QElapsedTimer timer;
-                      timer.start();
-                      const Response response
-                          = call(crn, HttpHeaders::value(request, "If-None-Match"));
-                      respond(request, responder, response, timer);
-                  });
-
-    server->setMissingHandler(
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+    router->addRoute(
+        u"getCall"_qs, kCallPath, Method::Get, readers,
+        [this](const ApiRequest &request, QHttpServerResponder &&responder) {
             QElapsedTimer timer;
             timer.start();
-            respond(request, responder, missing(request), timer);
+            QString crn;
+            const Response response
+                = call(request.argument, HttpHeaders::value(request.http, "If-None-Match"),
+                       &request.caller, &crn);
+            // A HEAD shows nothing of the call, so only a GET is a view.
+            if (m_audit && !crn.isEmpty() && request.http.method() == Method::Get)
+                m_audit->record(request.caller, AuditAction::CallViewed, { crn, {}, {}, {} });
+            ApiRouter::respond(request.http, responder, response, kCallPath, timer);
         });
 }
 
@@ -345,7 +291,8 @@ CallApi::Response CallApi::health()
     return { StatusCode::Ok, compactJson(body), {} };
 }
 
-CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNoneMatch)
+CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNoneMatch,
+                                const Caller *caller, QString *crn)
 {
     const std::optional<QByteArray> document = m_store->findCallDocument(crnOrLegId);
     if (!document) {
@@ -366,6 +313,12 @@ CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNone
     const QJsonObject stored = QJsonDocument::fromJson(body).object();
     if (!stored.value(u"crn").isString() || !stored.value(u"start").isString())
         return unavailable(u"read the stored call"_qs, u"its document is damaged"_qs);
+    if (caller && !callerMayRead(*caller, stored)) {
+        return errorResponse(StatusCode::Forbidden, u"forbidden"_qs,
+                             u"An agent may read only the calls they took part in."_qs);
+    }
+    if (crn)
+        *crn = stored.value(u"crn").toString();
     const QByteArray etag
         = '"' + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(32) + '"';
     const QList<Header> headers { { "ETag", etag }, { "Cache-Control", "no-cache" } };
@@ -374,12 +327,14 @@ CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNone
     return { StatusCode::Ok, body, headers };
 }
 
-CallApi::Response CallApi::search(const QUrlQuery &query)
+CallApi::Response CallApi::search(const QUrlQuery &query, const Caller *caller)
 {
     QString error;
-    const std::optional<SearchQuery> search = searchQueryFrom(query, &error);
+    std::optional<SearchQuery> search = searchQueryFrom(query, &error);
     if (!search)
         return badRequest(error);
+    if (caller && caller->role == Role::Agent)
+        search->agentKey = caller->agentId;
 
     CallStore::SearchError searchError = CallStore::SearchError::None;
     const SearchPage page = m_store->search(*search, &searchError);
@@ -405,25 +360,6 @@ CallApi::Response CallApi::search(const QUrlQuery &query)
     return { StatusCode::Ok, compactJson(body), {} };
 }
 
-CallApi::Response CallApi::missing(const QHttpServerRequest &request) const
-{
-    const QString path = request.url().path();
-    const bool readMethod = request.method() == Method::Get || request.method() == Method::Head;
-    if (!readMethod && isKnownPath(path)) {
-        const QString message = request.method() == Method::Unknown
-            ? u"This path answers only GET and HEAD."_qs
-            : QStringLiteral("This path answers only GET and HEAD, not %1.")
-                  .arg(QString::fromLatin1(methodName(request.method())));
-        Response response
-            = errorResponse(StatusCode::MethodNotAllowed, u"method_not_allowed"_qs, message);
-        response.headers.append({ "Allow", kAllow });
-        return response;
-    }
-    return errorResponse(StatusCode::NotFound, u"not_found"_qs,
-                         QStringLiteral("Nothing is at the path \"%1\".")
-                             .arg(echoed(request.url().path(QUrl::FullyEncoded))));
-}
-
 CallApi::Response CallApi::unavailable(const QString &what, const QString &why) const
 {
     // The log gets the database's own words; the client gets a sentence without them.
@@ -433,26 +369,4 @@ CallApi::Response CallApi::unavailable(const QString &what, const QString &why) 
     qCWarning(lcServer).noquote() << line;
     return errorResponse(StatusCode::ServiceUnavailable, u"unavailable"_qs,
                          u"The call database cannot be read right now. Try again in a moment."_qs);
-}
-
-void CallApi::respond(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                      const Response &response, const QElapsedTimer &timer) const
-{
-    // HEAD gets the headers GET would get, Content-Length included, and no body; a 304 has
-    // neither a body nor a length.
-    const bool notModified = response.status == StatusCode::NotModified;
-    responder.writeStatusLine(response.status);
-    if (!notModified) {
-        responder.writeHeader("Content-Type", "application/json");
-        responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
-    }
-    for (const Header &header : response.headers)
-        responder.writeHeader(header.first, header.second);
-    const bool withBody = request.method() != Method::Head && !notModified;
-    responder.writeBody(withBody ? response.body : QByteArray());
-
-    qCInfo(lcServer).noquote() << methodName(request.method()) << loggablePath(request.url())
-                               << int(response.status)
-                               << QString::number(double(timer.nsecsElapsed()) / 1e6, 'f', 1)
-                               << "ms";
 }

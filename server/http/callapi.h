@@ -1,5 +1,7 @@
 #pragma once
 
+#include "access/apirouter.h"
+
 #include <QByteArray>
 #include <QHttpServerResponder>
 #include <QList>
@@ -8,56 +10,51 @@
 
 #include <utility>
 
+class AuditLog;
 class CallStore;
-class QElapsedTimer;
-class QHttpServer;
-class QHttpServerRequest;
 class QUrlQuery;
+struct Caller;
 
 // API v1 of crn-server, as docs/api.yaml describes it, over a CallStore.
 //
-// registerRoutes() puts GET/HEAD handlers for /api/v1/health, /api/v1/calls and
-// /api/v1/calls/{crn} on a QHttpServer, and a missing handler that answers every other request
-// with a JSON 404, or 405 with Allow when the path exists. The handlers write the answer
-// themselves, because QHttpServer 6.4 sends a body to HEAD, answers a wrong method with 404 and
+// registerRoutes() declares getHealth (public), searchCalls and getCall (every role) on the
+// ApiRouter, which answers unknown paths and methods and checks the token first. The handlers
+// write the answer through ApiRouter::respond, because QHttpServer 6.4 sends a body to HEAD and
 // skips afterRequest() for responder handlers; this way every request is logged once.
 //
 // health(), call() and search() turn store results into a Response and can be called without a
-// server. Every failure is a JSON error answer (400 bad_request, 404 not_found, 503
-// unavailable); nothing throws. Lives on the thread that owns the store; owns neither the store
-// nor the server, and must outlive the routes it registered.
+// server; given a Caller, they answer as for that caller: an agent's search holds only calls
+// the agent took part in, and another call is 403 forbidden. A GET of a call (200 or 304) is
+// written to the AuditLog as call_viewed. Every failure is a JSON error answer (400
+// bad_request, 403 forbidden, 404 not_found, 503 unavailable); nothing throws. Lives on the
+// thread that owns the store; owns neither the store, the audit log nor the router, and must
+// outlive the routes it registered.
 class CallApi
 {
 public:
     using StatusCode = QHttpServerResponder::StatusCode;
     using Header = std::pair<QByteArray, QByteArray>;
 
-    struct Response
-    {
-        StatusCode status = StatusCode::Ok;
-        QByteArray body; // JSON; empty for 304
-        QList<Header> headers; // besides Content-Type and Content-Length
+    using Response = ApiResponse;
 
-        QByteArray header(const QByteArray &name) const;
-    };
-
-    CallApi(CallStore *store, const QString &version);
+    // audit may be null: nothing is written then.
+    CallApi(CallStore *store, const QString &version, AuditLog *audit = nullptr);
     CallApi(const CallApi &) = delete;
     CallApi &operator=(const CallApi &) = delete;
 
-    void registerRoutes(QHttpServer *server);
+    void registerRoutes(ApiRouter *router);
 
     Response health();
-    // ifNoneMatch is the request's If-None-Match header, empty when it had none.
-    Response call(QStringView crnOrLegId, const QByteArray &ifNoneMatch = {});
-    Response search(const QUrlQuery &query);
+    // ifNoneMatch is the request's If-None-Match header, empty when it had none. caller null:
+    // unrestricted. *crn gets the call's canonical CRN when the answer is 200 or 304.
+    Response call(QStringView crnOrLegId, const QByteArray &ifNoneMatch = {},
+                  const Caller *caller = nullptr, QString *crn = nullptr);
+    Response search(const QUrlQuery &query, const Caller *caller = nullptr);
 
 private:
-    void respond(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                 const Response &response, const QElapsedTimer &timer) const;
-    Response missing(const QHttpServerRequest &request) const;
     Response unavailable(const QString &what, const QString &why) const;
 
     CallStore *m_store;
     QString m_version;
+    AuditLog *m_audit;
 };

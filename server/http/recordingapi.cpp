@@ -1,5 +1,8 @@
 #include "recordingapi.h"
 
+#include "access/agentscope.h"
+#include "access/apirouter.h"
+#include "audit/auditlog.h"
 #include "httpheaders.h"
 #include "logging.h"
 #include "store/callstore.h"
@@ -16,6 +19,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -34,8 +38,10 @@ using Method = QHttpServerRequest::Method;
 using StatusCode = QHttpServerResponder::StatusCode;
 using Header = std::pair<QByteArray, QByteArray>;
 
-constexpr QHttpServerRequest::Methods kReadMethods = { Method::Get, Method::Head };
 const QString kRecordingPrefix = u"/api/v1/recordings/"_qs;
+const QString kPlaysPath = u"/api/v1/recordings/{id}/plays"_qs;
+// A played span is a report of a few numbers; anything longer is not one.
+constexpr qsizetype kMaxPlayBody = 4096;
 
 // More ranges than this in one request is a denial of service rather than a player seeking;
 // the Range is then ignored and the whole file sent, as RFC 9110 allows.
@@ -404,17 +410,94 @@ QByteArray methodName(Method method)
 
 } // namespace
 
-RecordingApi::RecordingApi(CallStore *store, const QString &recordingsRoot)
+RecordingApi::RecordingApi(CallStore *store, const QString &recordingsRoot, AuditLog *audit)
     : m_store(store)
     , m_root(recordingsRoot)
+    , m_audit(audit)
 { }
 
-void RecordingApi::registerRoutes(QHttpServer *server)
+void RecordingApi::registerRoutes(ApiRouter *router)
 {
-    server->route(
-        kRecordingPrefix + u"<arg>"_qs, kReadMethods,
-        [this](const QString &id, const QHttpServerRequest &request,
-               QHttpServerResponder &&responder) { answer(id, request, std::move(responder)); });
+    const RouteAccess readers
+        = RouteAccess::roles({ Role::Supervisor, Role::Auditor, Role::Agent });
+    router->addRoute(u"getRecording"_qs, u"/api/v1/recordings/{id}"_qs, Method::Get, readers,
+                     [this](const ApiRequest &request, QHttpServerResponder &&responder) {
+                         answer(request.argument, request.http, request.caller,
+                                std::move(responder));
+                     });
+    // POST only, so that a GET of ".../plays" stays a (missing) recording id.
+    router->addRoute(u"reportPlayback"_qs, kPlaysPath, Method::Post, readers,
+                     [this](const ApiRequest &request, QHttpServerResponder &&responder) {
+                         reportPlayback(request, std::move(responder));
+                     });
+}
+
+bool RecordingApi::mayRead(const Caller &caller, const QString &crn)
+{
+    if (caller.role != Role::Agent)
+        return true;
+    if (crn.isEmpty())
+        return false;
+    const std::optional<QByteArray> document = m_store->findCallDocument(crn);
+    return document && callerMayRead(caller, QJsonDocument::fromJson(*document).object());
+}
+
+void RecordingApi::reportPlayback(const ApiRequest &request, QHttpServerResponder &&responder)
+{
+    QElapsedTimer timer;
+    timer.start();
+    // The id ends where the route's fixed tail begins.
+    const QString id = request.argument;
+    const auto reply = [&](const ApiResponse &response) {
+        ApiRouter::respond(request.http, responder, response, kPlaysPath, timer);
+    };
+
+    const QByteArray body = request.http.body();
+    QJsonParseError parseError;
+    const QJsonDocument document = body.size() <= kMaxPlayBody
+        ? QJsonDocument::fromJson(body, &parseError)
+        : QJsonDocument();
+    const QJsonObject span = document.object();
+    const QJsonValue start = span.value(u"start");
+    const QJsonValue end = span.value(u"end");
+    if (!document.isObject() || !start.isDouble() || !end.isDouble()) {
+        reply(ApiResponse::error(StatusCode::BadRequest, u"bad_request"_qs,
+                                 u"The body must be a JSON object with the numbers \"start\" and "
+                                 "\"end\", in seconds into the recording."_qs));
+        return;
+    }
+    if (!(start.toDouble() >= 0 && start.toDouble() < end.toDouble())) {
+        reply(ApiResponse::error(StatusCode::BadRequest, u"bad_request"_qs,
+                                 u"A played span needs 0 <= \"start\" < \"end\"."_qs));
+        return;
+    }
+
+    const std::optional<StoredRecording> recording = m_store->findRecording(id);
+    if (!recording) {
+        if (m_store->callCount() < 0) {
+            reply(ApiResponse::error(
+                StatusCode::ServiceUnavailable, u"unavailable"_qs,
+                u"The call database cannot be read right now. Try again in a moment."_qs));
+            return;
+        }
+        reply(
+            ApiResponse::error(StatusCode::NotFound, u"not_found"_qs,
+                               QStringLiteral("No recording has the id \"%1\".").arg(echoed(id))));
+        return;
+    }
+    if (!mayRead(request.caller, recording->crn)) {
+        reply(ApiResponse::error(StatusCode::Forbidden, u"forbidden"_qs,
+                                 u"An agent may play only the recordings of their own calls."_qs));
+        return;
+    }
+
+    if (m_audit) {
+        const QString detail = QString::number(start.toDouble(), 'f', 1) + u'-'
+            + QString::number(end.toDouble(), 'f', 1) + u" s"_qs;
+        m_audit->record(request.caller, AuditAction::RecordingPlayed,
+                        { recording->crn, recording->id, {}, detail });
+    }
+    reply({ StatusCode::NoContent, {}, {} });
 }
 
 QString RecordingApi::confinedPath(QStringView id, const QString &storedPath) const
@@ -441,7 +524,7 @@ QString RecordingApi::confinedPath(QStringView id, const QString &storedPath) co
     return QFileInfo(canonical).isFile() ? canonical : QString();
 }
 
-void RecordingApi::answer(QStringView id, const QHttpServerRequest &request,
+void RecordingApi::answer(QStringView id, const QHttpServerRequest &request, const Caller &caller,
                           QHttpServerResponder &&responder)
 {
     QElapsedTimer timer;
@@ -488,6 +571,12 @@ void RecordingApi::answer(QStringView id, const QHttpServerRequest &request,
         }
         error(StatusCode::NotFound, u"not_found"_qs,
               QStringLiteral("No recording has the id \"%1\".").arg(echoed(id)));
+        return;
+    }
+
+    if (!mayRead(caller, recording->crn)) {
+        error(StatusCode::Forbidden, u"forbidden"_qs,
+              u"An agent may read only the recordings of their own calls."_qs);
         return;
     }
 
@@ -580,6 +669,19 @@ void RecordingApi::answer(QStringView id, const QHttpServerRequest &request,
         }
         parts.push_back(bytesDevice("--" + boundary + "--\r\n"));
         body = std::make_unique<ConcatDevice>(std::move(parts));
+    }
+
+    // What was served, not what will arrive: a client that leaves early has still asked.
+    if (m_audit && !head) {
+        QString detail = u"bytes=all"_qs;
+        if (range.kind == RangeRequest::Kind::Ranges) {
+            QStringList ranges;
+            for (const ByteRange &part : std::as_const(range.ranges))
+                ranges.append(QString::number(part.first) + u'-' + QString::number(part.last));
+            detail = u"bytes="_qs + ranges.join(u',');
+        }
+        m_audit->record(caller, AuditAction::RecordingDownloaded,
+                        { recording->crn, recording->id, {}, detail });
     }
 
     responder.writeStatusLine(status);

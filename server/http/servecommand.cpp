@@ -1,5 +1,10 @@
 #include "commands.h"
 
+#include "access/apirouter.h"
+#include "access/authenticator.h"
+#include "access/userstore.h"
+#include "audit/auditapi.h"
+#include "audit/auditlog.h"
 #include "http/callapi.h"
 #include "http/recordingapi.h"
 #include "logging.h"
@@ -38,6 +43,8 @@ int usage(QTextStream &out, int exitCode)
            "                       server to the network.\n"
            "  --recordings DIR     the folder the recordings' paths are relative to\n"
            "                       (default: the one 'crn-server import' stored)\n"
+           "  --list-routes        print the API's routes (operationId, path, method, roles)\n"
+           "                       as JSON and exit without listening\n"
            "  -h, --help           show this text\n";
     return exitCode;
 }
@@ -116,12 +123,17 @@ int runServeCommand(const QStringList &arguments)
     QString databasePath;
     QString listenText = QString::fromLatin1(kDefaultListen);
     QString recordingsRoot;
+    bool listRoutes = false;
 
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString &argument = arguments.at(i);
         if (argument == u"-h" || argument == u"--help") {
             QTextStream out(stdout);
             return usage(out, 0);
+        }
+        if (argument == u"--list-routes") {
+            listRoutes = true;
+            continue;
         }
         const bool isDb = argument == u"--db";
         const bool isListen = argument == u"--listen";
@@ -188,11 +200,30 @@ int runServeCommand(const QStringList &arguments)
     if (!recordingsRoot.isEmpty())
         recordingsRoot = QDir(recordingsRoot).absolutePath();
 
+    // Access and audit: the users and the audit log live in the call database. Every route is
+    // registered through the router, which checks the bearer token and the role first.
+    UserStore users(store->database());
+    AuditLog auditLog(store->database());
+    if (!users.migrate(&error) || !auditLog.migrate(&error)) {
+        err << "crn-server: " << error << '\n';
+        return 1;
+    }
+    Authenticator authenticator(&users);
     QHttpServer server;
-    CallApi api(store.get(), QCoreApplication::applicationVersion());
-    api.registerRoutes(&server);
-    RecordingApi recordingApi(store.get(), recordingsRoot);
-    recordingApi.registerRoutes(&server);
+    ApiRouter router(&server, &authenticator);
+    CallApi api(store.get(), QCoreApplication::applicationVersion(), &auditLog);
+    api.registerRoutes(&router);
+    RecordingApi recordingApi(store.get(), recordingsRoot, &auditLog);
+    recordingApi.registerRoutes(&router);
+    AuditApi auditApi(&auditLog);
+    auditApi.registerRoutes(&router);
+
+    // The table exactly as this server would answer it, for the test that holds it against
+    // docs/api.yaml.
+    if (listRoutes) {
+        QTextStream(stdout) << routeTableJson(router) << Qt::endl;
+        return 0;
+    }
 
     // Our own QTcpServer, because QAbstractHttpServer::listen() keeps the reason to itself.
     auto *tcpServer = new QTcpServer(&server);

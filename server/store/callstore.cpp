@@ -815,6 +815,11 @@ std::optional<CallStore::SearchStatement> CallStore::searchStatement(const Searc
         where.append(u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs
                      + keyPrefixCondition({ u"agent"_qs }, agent, &values) + u')');
     }
+    if (query.agentKey) {
+        where.append(u"EXISTS (SELECT 1 FROM call_keys a WHERE a.crn = c.crn AND a.kind = 'agent'"
+                     " AND a.key = ?)"_qs);
+        values.append(*query.agentKey);
+    }
     const QString queue = CrnText::normalized(query.queue);
     if (!queue.isEmpty()) {
         where.append(u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs

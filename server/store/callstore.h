@@ -45,6 +45,9 @@ struct SearchQuery
     std::optional<bool> hasRecording;
     // No escalations are stored yet: true matches nothing, false everything.
     std::optional<bool> hasEscalation;
+    // Set for an agent's search: only calls with this agent key, exactly (CrnText's normal
+    // form); an empty key matches nothing.
+    std::optional<QString> agentKey;
     SearchSort sort = SearchSort::StartDescending;
     int limit = 50;
     QString cursor; // opaque, from the previous page's nextCursor

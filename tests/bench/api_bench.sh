@@ -95,7 +95,10 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 $use_cache || cache=$work/cache
 data=$cache/calls-$calls-seed-$seed
 mkdir -p "$data"
-schema_of() { sqlite3 "$1" .schema | sort; }
+# The calls' schema only: serve adds the users and audit tables to any database it opens.
+schema_of() {
+    sqlite3 "$1" .schema | grep -v -E 'TABLE users|audit_log|schema_versions|sqlite_sequence' | sort
+}
 "$server" generate --out "$work/tiny" --calls 20 --seed 1 >/dev/null
 "$server" import --db "$work/tiny.db" "$work/tiny" >/dev/null
 if [[ -f $data/day.complete ]]; then
@@ -123,6 +126,11 @@ fi
 stored=$(sqlite3 "$data/calls.db" 'SELECT count(*) FROM calls')
 echo "database: $stored calls"
 ((stored > 0)) || { echo "the database holds no calls" >&2; exit 1; }
+
+# A supervisor's bearer token, sent with every request to crn-server (nginx ignores it).
+token=$("$server" user add bench --role supervisor --replace-token --db "$data/calls.db" 2>/dev/null)
+[[ $token == crn_* ]] || { echo "crn-server user add printed no token" >&2; exit 1; }
+auth="Authorization: Bearer $token"
 
 # crn-server picks its own free port and says which.
 "$server" serve --db "$data/calls.db" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.err" &
@@ -155,8 +163,8 @@ while read -r path; do
     n=$((n + 1))
     ((n == 1)) || echo next >>"$work/fetch.curl"
     # A command line's --write-out would only apply to the last URL; each gets its own.
-    printf 'url = "%s%s"\noutput = "%s/calls/%d.json"\nwrite-out = "%%{http_code} %%{size_download}\\n"\n' \
-        "$ours" "$path" "$work" "$n" >>"$work/fetch.curl"
+    printf 'url = "%s%s"\nheader = "%s"\noutput = "%s/calls/%d.json"\nwrite-out = "%%{http_code} %%{size_download}\\n"\n' \
+        "$ours" "$path" "$auth" "$work" "$n" >>"$work/fetch.curl"
 done <"$work/paths"
 curl -s -K "$work/fetch.curl" >"$work/fetch.codes" || true
 [[ $(wc -l <"$work/fetch.codes") == "$sampled" ]] || { echo "curl fetched too few calls" >&2; exit 1; }
@@ -168,7 +176,7 @@ median_line=$(awk '{ print $2, NR }' "$work/fetch.codes" | sort -n | sed -n "$((
 median_index=${median_line#* }
 mkdir -p "$work/www"
 cp "$work/calls/$median_index.json" "$work/www/call.json"
-ours_type=$(curl -s -o /dev/null -w '%{content_type}' "$ours$(sed -n "${median_index}p" "$work/paths")")
+ours_type=$(curl -s -H "$auth" -o /dev/null -w '%{content_type}' "$ours$(sed -n "${median_index}p" "$work/paths")")
 
 # nginx serving the same bytes as a file.
 start_reference_nginx "$work" "$work/www" "$ours_type json;" call.json
@@ -179,7 +187,7 @@ reference_type=$(curl -s -o /dev/null -w '%{content_type}' "$reference")
 
 # wrk, alternating crn-server and nginx, best of the rounds for each.
 run_wrk() { # url [paths file]
-    wrk -t"$threads" -c"$connections" -d"${seconds}s" -s "$lua" "$1" -- "${2:-}" |
+    wrk -t"$threads" -c"$connections" -d"${seconds}s" -H "$auth" -s "$lua" "$1" -- "${2:-}" |
         grep '^RESULT' || { echo "wrk printed no result for $1" >&2; exit 1; }
 }
 field() { # line name
@@ -190,7 +198,7 @@ printf 'wrk:      %d thread(s), %d connections, %d s a run, %d round(s), %d CRNs
 printf 'file:     %d bytes of JSON (median of the sampled calls), Content-Type %s\n' \
     "$(stat -c %s "$work/www/call.json")" "$ours_type"
 # A short warm-up each: the first requests touch database pages that are not cached yet.
-wrk -t1 -c1 -d1s -s "$lua" "$ours" -- "$work/paths" >/dev/null
+wrk -t1 -c1 -d1s -H "$auth" -s "$lua" "$ours" -- "$work/paths" >/dev/null
 wrk -t1 -c1 -d1s "$reference" >/dev/null
 best_ours="" best_reference=""
 for round in $(seq "$rounds"); do
@@ -252,8 +260,8 @@ search() { # name queries-file
     while read -r query; do
         n=$((n + 1))
         ((n == 1)) || echo next >>"$config"
-        printf 'url = "%s/api/v1/calls?%s"\noutput = "%s/search-%s-%d.json"\n' \
-            "$ours" "$query" "$work" "$1" "$n" >>"$config"
+        printf 'url = "%s/api/v1/calls?%s"\nheader = "%s"\noutput = "%s/search-%s-%d.json"\n' \
+            "$ours" "$query" "$auth" "$work" "$1" "$n" >>"$config"
         printf 'write-out = "%%{http_code} %%{time_total}\\n"\n' >>"$config"
     done <"$2"
     curl -s -K "$config" >"$work/search-$1.times" || true

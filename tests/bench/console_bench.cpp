@@ -9,7 +9,8 @@
 // a failure. The exit code is 1 only when a figure could not be measured at all.
 //
 //   console_bench [--calls N] [--runs N] [--starts N] [--only-memory | --no-memory] [--smoke]
-//   console_bench --memory-child URL QUERY ROWS   (run by the benchmark itself: see memoryFigure)
+//   console_bench --memory-child URL QUERY ROWS TOKEN   (run by the benchmark itself: see
+//   memoryFigure)
 #include "cache/callcache.h"
 #include "callsummarymodel.h"
 #include "callview.h"
@@ -408,14 +409,15 @@ std::optional<Opening> enterToPaint(MainWindow &window, const QString &crn,
 
 // `curl -s -o /dev/null` for the call's JSON: milliseconds from starting curl until it exited,
 // and curl's own time_total in *curlOwnMs.
-std::optional<double> curlFetch(const QString &curl, const QUrl &url, double *curlOwnMs,
-                                QString *why)
+std::optional<double> curlFetch(const QString &curl, const QUrl &url,
+                                const QByteArray &authorization, double *curlOwnMs, QString *why)
 {
     QProcess process;
     QElapsedTimer clock;
     clock.start();
     process.start(curl,
                   { u"-s"_qs, u"-o"_qs, u"/dev/null"_qs, u"-w"_qs, u"%{http_code} %{time_total}"_qs,
+                    u"-H"_qs, u"Authorization: "_qs + QString::fromLatin1(authorization),
                     url.toString() });
     if (!process.waitForFinished(kStepTimeoutMs)) {
         *why = u"curl did not finish: "_qs + process.errorString();
@@ -479,10 +481,11 @@ std::optional<double> coldStart(const QUrl &server, const QString &home, QString
 
 // The child of memoryFigure: a main window of its own over server, the search query typed,
 // every page of its matches loaded; prints VmRSS before the search and once rows are loaded.
-int memoryChild(const QUrl &server, const QString &query, int rows)
+int memoryChild(const QUrl &server, const QString &query, int rows, const QByteArray &token)
 {
     QTemporaryDir dir;
     ApiClient client(server);
+    client.setAccessToken(token);
     CallCache cache(dir.filePath(u"cache.sqlite"_qs));
     CallLookup lookup(&client, &cache);
     MainWindow window(&lookup);
@@ -625,6 +628,7 @@ void ConsoleBench::openingFigures()
         return;
     }
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     CallCache cache(m_dir.filePath(u"console-cache.sqlite"_qs));
     CallLookup lookup(&client, &cache);
     MainWindow window(&lookup);
@@ -655,11 +659,11 @@ void ConsoleBench::openingFigures()
         // side always finds the server's pages warm from the other.
         std::optional<double> curlMs;
         if (!curl.isEmpty() && run % 2 == 0 && run >= warmUps)
-            curlMs = curlFetch(curl, url, &own, &why);
+            curlMs = curlFetch(curl, url, m_server->authorization(), &own, &why);
         const std::optional<Opening> elapsed
             = enterToPaint(window, crn, CallLookup::Freshness::Live, &why);
         if (!curl.isEmpty() && run % 2 == 1 && run >= warmUps)
-            curlMs = curlFetch(curl, url, &own, &why);
+            curlMs = curlFetch(curl, url, m_server->authorization(), &own, &why);
         if (!elapsed) {
             notMeasured(u"Enter to painted call, from the server"_qs, why);
             return;
@@ -755,7 +759,7 @@ void ConsoleBench::memoryFigure()
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     child.start(QCoreApplication::applicationFilePath(),
                 { u"--memory-child"_qs, m_server->url().toString(), kCommonPrefix,
-                  QString::number(calls) });
+                  QString::number(calls), QString::fromLatin1(m_server->token()) });
     if (!child.waitForFinished(kMemoryTimeoutMs + 60000)) {
         child.kill();
         child.waitForFinished();
@@ -805,8 +809,8 @@ int main(int argc, char *argv[])
 
     const QStringList arguments = QCoreApplication::arguments();
     if (arguments.value(1) == u"--memory-child")
-        return memoryChild(QUrl(arguments.value(2)), arguments.value(3),
-                           arguments.value(4).toInt());
+        return memoryChild(QUrl(arguments.value(2)), arguments.value(3), arguments.value(4).toInt(),
+                           arguments.value(5).toLatin1());
 
     ConsoleBench bench;
     for (qsizetype i = 1; i < arguments.size(); ++i) {

@@ -54,6 +54,11 @@ data_bytes=$((size_mb * 1000 * 1000 - 44))
 size=$(stat -c %s "$work/recordings/$wav")
 "$add_recording" --db "$work/calls.db" --root "$work/recordings" --id r-bench --path "$wav"
 
+# A supervisor's bearer token, sent with every request (nginx ignores it).
+token=$("$server" user add bench --role supervisor --db "$work/calls.db" 2>/dev/null)
+[[ $token == crn_* ]] || { echo "crn-server user add printed no token" >&2; exit 1; }
+auth="Authorization: Bearer $token"
+
 # crn-server picks its own free port and says which.
 "$server" serve --db "$work/calls.db" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
@@ -76,9 +81,9 @@ idle_hwm=$(hwm_kib)
 # Both must send exactly the file, whole and by ranges.
 expected=$(sha256sum <"$work/recordings/$wav" | cut -d' ' -f1)
 for url in "$ours" "$reference"; do
-    got=$(curl -sf "$url" | sha256sum | cut -d' ' -f1)
+    got=$(curl -sf -H "$auth" "$url" | sha256sum | cut -d' ' -f1)
     [[ $got == "$expected" ]] || { echo "wrong bytes from $url" >&2; exit 1; }
-    got=$(curl -sf -r 1000-1999 "$url" | sha256sum | cut -d' ' -f1)
+    got=$(curl -sf -H "$auth" -r 1000-1999 "$url" | sha256sum | cut -d' ' -f1)
     [[ $got == $(tail -c +1001 "$work/recordings/$wav" | head -c 1000 | sha256sum | cut -d' ' -f1) ]] ||
         { echo "wrong range from $url" >&2; exit 1; }
 done
@@ -89,7 +94,7 @@ $smoke && runs=1
 whole_mbps() { # url
     local best=0 speed
     for _ in $(seq "$runs"); do
-        speed=$(curl -sf -o /dev/null -w '%{speed_download}' "$1")
+        speed=$(curl -sf -H "$auth" -o /dev/null -w '%{speed_download}' "$1")
         best=$(echo "if ($speed > $best) $speed else $best" | bc -l)
     done
     echo "$best / 1000000" | bc -l
@@ -102,8 +107,8 @@ ranges_mbps() { # url
     : >"$config"
     for ((first = 0; first < size; first += chunk)); do
         ((first == 0)) || echo next >>"$config"
-        printf 'url = "%s"\nrange = %d-%d\noutput = "/dev/null"\n' \
-            "$1" "$first" $((first + chunk - 1)) >>"$config"
+        printf 'url = "%s"\nheader = "%s"\nrange = %d-%d\noutput = "/dev/null"\n' \
+            "$1" "$auth" "$first" $((first + chunk - 1)) >>"$config"
     done
     start=$(now)
     curl -sf -K "$config"
@@ -124,7 +129,7 @@ printf '1 MiB ranges:      crn-server %8.0f MB/s   nginx %8.0f MB/s   ratio %.2f
 
 if command -v wrk >/dev/null && ! $smoke; then
     wrk_mbps() { # url
-        wrk -t1 -c4 -d5s -H "Range: bytes=1048576-2097151" "$1" |
+        wrk -t1 -c4 -d5s -H "Range: bytes=1048576-2097151" -H "$auth" "$1" |
             awk '/Transfer\/sec/ { v = $2; u = substr(v, length(v) - 1); n = v + 0;
                  if (u == "GB") n *= 1073.741824; else if (u == "MB") n *= 1.048576;
                  else if (u == "KB") n *= 0.001024; print n }'

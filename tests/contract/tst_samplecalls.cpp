@@ -96,7 +96,9 @@ void TestSampleCalls::cleanup()
 Answer TestSampleCalls::get(const QByteArray &pathAndQuery)
 {
     const QUrl url = QUrl::fromEncoded(m_server->url().toEncoded() + pathAndQuery);
-    std::unique_ptr<QNetworkReply> reply(m_network.get(QNetworkRequest(url)));
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", m_server->authorization());
+    std::unique_ptr<QNetworkReply> reply(m_network.get(request));
     QSignalSpy finished(reply.get(), &QNetworkReply::finished);
     Answer answer;
     if (!reply->isFinished() && !finished.wait(10000))

@@ -4,6 +4,7 @@
 #include "testserver.h"
 
 #include <QElapsedTimer>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
@@ -256,6 +257,8 @@ private Q_SLOTS:
 
     // Against FaultServer, for what the real server never does.
     void requestHeaders();
+    void accessTokenGoesWithEveryRequestAndNowhereElse();
+    void refusedTokenIsNamedWithoutTheToken();
     void malformedJsonIsBadResponse();
     void wrongShapeIsBadResponse_data();
     void wrongShapeIsBadResponse();
@@ -306,6 +309,7 @@ void TestApiClient::cleanupTestCase()
 void TestApiClient::health()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto reply = finished(client.health());
     QVERIFY(reply->isFinished());
     QCOMPARE(reply->error(), ApiReply::Error::None);
@@ -335,6 +339,7 @@ void TestApiClient::fetchCall()
     QFETCH(QString, crn);
 
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto reply = finished(client.fetchCall(asked));
     QVERIFY2(reply->error() == ApiReply::Error::None, qPrintable(reply->errorString()));
     QCOMPARE(reply->requestedText(), asked);
@@ -346,6 +351,7 @@ void TestApiClient::fetchCall()
 void TestApiClient::fetchUnknownCallIsNotFound()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto reply = finished(client.fetchCall(u"1694023642.9"_qs));
     QCOMPARE(reply->error(), ApiReply::Error::NotFound);
     QCOMPARE(reply->httpStatus(), 404);
@@ -356,6 +362,7 @@ void TestApiClient::fetchUnknownCallIsNotFound()
 void TestApiClient::searchPagesNewestFirst()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto first = finished(client.searchCalls(u"170000000"_qs, 2));
     QCOMPARE(first->error(), ApiReply::Error::None);
     QCOMPARE(first->query(), u"170000000"_qs);
@@ -376,6 +383,7 @@ void TestApiClient::searchPagesNewestFirst()
 void TestApiClient::searchWithTimeRange()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     // 22:13:22 inclusive to 22:13:23 exclusive: only the middle one of the three.
     const auto reply = finished(client.searchCalls(u"170000000"_qs, 50, {},
                                                    *Timestamp::parseIso(u"2023-11-14T22:13:22Z"),
@@ -387,6 +395,7 @@ void TestApiClient::searchWithTimeRange()
 void TestApiClient::searchWithForeignCursorIsBadRequest()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto reply = finished(client.searchCalls(u"170000000"_qs, 2, u"not+a cursor&x=1"_qs));
     QCOMPARE(reply->error(), ApiReply::Error::BadRequest);
     QCOMPARE(reply->httpStatus(), 400);
@@ -397,6 +406,7 @@ void TestApiClient::searchWithForeignCursorIsBadRequest()
 void TestApiClient::replyDeletesItselfAfterFinishing()
 {
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     QPointer<HealthReply> reply = client.health();
     QSignalSpy spy(reply.data(), &ApiReply::finished);
     QVERIFY(spy.wait(15000));
@@ -418,6 +428,7 @@ void TestApiClient::revalidatesWithTheEtag()
     QFETCH(QString, asked);
 
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     const auto first = finished(client.fetchCall(u"1694023642.7"_qs));
     QCOMPARE(first->error(), ApiReply::Error::None);
     const QString etag = first->etag();
@@ -456,6 +467,80 @@ void TestApiClient::requestHeaders()
         request.constData());
     QVERIFY2(request.contains("\r\nAccept: application/json\r\n"), request.constData());
     QVERIFY2(request.contains("\r\nUser-Agent: crn-console"), request.constData());
+}
+
+namespace {
+
+// Every message of any category, collected while a test runs.
+QStringList g_messages;
+QtMessageHandler g_previousHandler = nullptr;
+
+void collectMessages(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    g_messages.append(message);
+    if (g_previousHandler)
+        g_previousHandler(type, context, message);
+}
+
+} // namespace
+
+void TestApiClient::accessTokenGoesWithEveryRequestAndNowhereElse()
+{
+    const QByteArray token = "crn_ThisIsNotARealToken-0123456789abcdefghijklm";
+    m_faults.setAnswer(404, R"({"error":{"code":"not_found","message":"No such call."}})");
+    ApiClient client(m_faults.url());
+    QVERIFY(!client.hasAccessToken());
+    client.setAccessToken(token);
+    QVERIFY(client.hasAccessToken());
+
+    QLoggingCategory::setFilterRules(u"crn.*.debug=true"_qs);
+    g_messages.clear();
+    g_previousHandler = qInstallMessageHandler(collectMessages);
+    const qsizetype before = m_faults.heads().size();
+    const auto call = finished(client.fetchCall(u"1694023642.7"_qs));
+    const auto search = finished(client.searchCalls(u"1694"_qs));
+    const auto health = finished(client.health());
+    qInstallMessageHandler(g_previousHandler);
+    QLoggingCategory::setFilterRules({});
+
+    const QList<QByteArray> heads = m_faults.heads().mid(before);
+    QCOMPARE(heads.size(), 3);
+    for (const QByteArray &head : heads)
+        QVERIFY2(head.contains(QByteArray("\r\nAuthorization: Bearer " + token)), head.constData());
+    // The client logged its requests, without the token.
+    QVERIFY(!g_messages.isEmpty());
+    QVERIFY(!g_messages.join(u'\n').contains(QString::fromLatin1(token.mid(4))));
+    for (const auto *reply :
+         { static_cast<ApiReply *>(call.get()), static_cast<ApiReply *>(search.get()),
+           static_cast<ApiReply *>(health.get()) })
+        QVERIFY(!reply->errorString().contains(QString::fromLatin1(token.mid(4))));
+
+    // An empty token sends no header at all.
+    client.setAccessToken({});
+    finished(client.health());
+    QVERIFY(!m_faults.lastRequest().contains("Authorization"));
+}
+
+// Against the real server: no token and a wrong one are 401, told as a sentence that names
+// neither; the right one is let in.
+void TestApiClient::refusedTokenIsNamedWithoutTheToken()
+{
+    ApiClient client(m_server->url());
+    const auto without = finished(client.fetchCall(u"1694023642.7"_qs));
+    QCOMPARE(without->httpStatus(), 401);
+    QCOMPARE(without->error(), ApiReply::Error::BadRequest);
+    QVERIFY2(without->errorString().contains(u"access token"_qs),
+             qPrintable(without->errorString()));
+
+    const QByteArray wrong = m_server->token() + "x";
+    client.setAccessToken(wrong);
+    const auto refused = finished(client.fetchCall(u"1694023642.7"_qs));
+    QCOMPARE(refused->httpStatus(), 401);
+    QVERIFY(!refused->errorString().contains(QString::fromLatin1(wrong.mid(4))));
+
+    client.setAccessToken(m_server->token(Role::Auditor));
+    const auto let = finished(client.fetchCall(u"1694023642.7"_qs));
+    QCOMPARE(let->error(), ApiReply::Error::None);
 }
 
 void TestApiClient::malformedJsonIsBadResponse()
@@ -784,6 +869,7 @@ void TestApiClient::forceHttp1()
     QFETCH(bool, http2Allowed);
 
     ApiClient client(m_server->url());
+    client.setAccessToken(m_server->token());
     QCOMPARE(client.forceHttp1(), false);
     client.setForceHttp1(force);
     QCOMPARE(client.forceHttp1(), force);

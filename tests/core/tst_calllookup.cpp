@@ -261,6 +261,7 @@ void TestCallLookup::init()
     ++m_run;
     m_cache = std::make_unique<CallCache>(m_dir.filePath(u"cache-%1/calls.sqlite"_qs.arg(m_run)));
     m_client = std::make_unique<ApiClient>(m_server->url());
+    m_client->setAccessToken(m_server->token());
     m_lookup = std::make_unique<CallLookup>(m_client.get(), m_cache.get());
     m_lookup->setRetryIntervalMs(200);
     m_heard = std::make_unique<Recorder>(m_lookup.get());
@@ -374,6 +375,7 @@ void TestCallLookup::changedCallIsEmittedLiveOnce()
     QVERIFY2(server.writeDatabase({ unfinishedCall() }, &why), qPrintable(why));
     QVERIFY2(server.start(0, &why), qPrintable(why));
     ApiClient client(server.url());
+    client.setAccessToken(server.token());
     CallLookup lookup(&client, m_cache.get());
     Recorder heard(&lookup);
     CallStatuses network(&client);

@@ -158,6 +158,7 @@ private Q_SLOTS:
     void unreachableServerDownloadsWhenBack();
     void serverErrors_data();
     void serverErrors();
+    void refusedTokenFailsWithoutRetry();
     void capEvictsLeastRecentlyPlayed();
     void clearKeepsOnlyThePlayingOne();
     void indexSurvivesRestart();
@@ -214,6 +215,7 @@ void TestRecordingDownloads::cleanupTestCase()
 void TestRecordingDownloads::downloadCompletesWithSameBytes()
 {
     RecordingDownloads downloads(m_server->url(), cacheFolder(u"whole"_qs));
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     QVERIFY(downloads.workerThread() != QThread::currentThread());
     QThread *deliveredOn = nullptr;
@@ -252,6 +254,7 @@ void TestRecordingDownloads::cutByServerStopResumesWithRange()
     QVERIFY2(server.start(0, &why), qPrintable(why));
     const QString folder = cacheFolder(u"cut"_qs);
     RecordingDownloads downloads(server.url(), folder);
+    downloads.setAccessToken(server.token());
     Spies spies(&downloads);
     WorkerGate gate(downloads.workerThread());
 
@@ -285,6 +288,7 @@ void TestRecordingDownloads::changedFileRestartsFromTheFirstByte()
 {
     const QString folder = cacheFolder(u"changed"_qs);
     RecordingDownloads downloads(m_server->url(), folder);
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     WorkerGate gate(downloads.workerThread());
 
@@ -328,6 +332,7 @@ void TestRecordingDownloads::stalledServerTimesOutAndResumes()
     QVERIFY2(server.start(0, &why), qPrintable(why));
     const QString folder = cacheFolder(u"stalled"_qs);
     RecordingDownloads downloads(server.url(), folder);
+    downloads.setAccessToken(server.token());
     downloads.setTransferTimeoutMs(1000);
     Spies spies(&downloads);
     WorkerGate gate(downloads.workerThread());
@@ -361,6 +366,7 @@ void TestRecordingDownloads::unreachableServerDownloadsWhenBack()
     server.kill();
 
     RecordingDownloads downloads(server.url(), cacheFolder(u"unreachable"_qs));
+    downloads.setAccessToken(server.token());
     Spies spies(&downloads);
     downloads.request(recordingOf(u"r-b"_qs, kSmallSize));
     QVERIFY(spies.failed.wait(30000));
@@ -392,6 +398,7 @@ void TestRecordingDownloads::serverErrors()
 
     const QString folder = cacheFolder(u"errors"_qs);
     RecordingDownloads downloads(m_server->url(), folder);
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     downloads.request(recordingOf(id, kSmallSize));
     QVERIFY(spies.failed.wait(30000));
@@ -406,10 +413,38 @@ void TestRecordingDownloads::serverErrors()
     QVERIFY(!QFile::exists(QDir(folder).filePath(id + u".part"_qs)));
 }
 
+// No token, then a wrong one: refused as a Server error that names neither; the right one
+// downloads.
+void TestRecordingDownloads::refusedTokenFailsWithoutRetry()
+{
+    const QString folder = cacheFolder(u"refused"_qs);
+    RecordingDownloads downloads(m_server->url(), folder);
+    Spies spies(&downloads);
+    downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
+    QVERIFY(spies.failed.wait(30000));
+    QCOMPARE(spies.failed.at(0).at(2).value<Error>(), Error::Server);
+    QVERIFY2(spies.failed.at(0).at(1).toString().contains(u"access token"_qs),
+             qPrintable(spies.failed.at(0).at(1).toString()));
+
+    const QByteArray wrong = m_server->token() + "x";
+    downloads.setAccessToken(wrong);
+    downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
+    QVERIFY(spies.failed.wait(30000));
+    QCOMPARE(spies.failed.size(), 2);
+    QVERIFY(!spies.failed.at(1).at(1).toString().contains(QString::fromLatin1(wrong.mid(4))));
+    QCOMPARE(spies.ready.size(), 0);
+
+    downloads.setAccessToken(m_server->token());
+    downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
+    QVERIFY(spies.ready.wait(30000));
+    QCOMPARE(spies.failed.size(), 2);
+}
+
 void TestRecordingDownloads::capEvictsLeastRecentlyPlayed()
 {
     const QString folder = cacheFolder(u"cap"_qs);
     RecordingDownloads downloads(m_server->url(), folder, 10 * 1024 * 1024);
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     WorkerGate gate(downloads.workerThread());
 
@@ -463,6 +498,7 @@ void TestRecordingDownloads::clearKeepsOnlyThePlayingOne()
 {
     const QString folder = cacheFolder(u"clear"_qs);
     RecordingDownloads downloads(m_server->url(), folder);
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     WorkerGate gate(downloads.workerThread());
     for (const QString &id : { u"r-a"_qs, u"r-b"_qs }) {
@@ -489,6 +525,7 @@ void TestRecordingDownloads::indexSurvivesRestart()
     QString pathA;
     {
         RecordingDownloads downloads(m_server->url(), folder);
+        downloads.setAccessToken(m_server->token());
         Spies spies(&downloads);
         downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
         QVERIFY(spies.ready.wait(30000));
@@ -526,6 +563,7 @@ void TestRecordingDownloads::corruptIndexIsRebuilt()
     QString pathA;
     {
         RecordingDownloads downloads(m_server->url(), folder);
+        downloads.setAccessToken(m_server->token());
         Spies spies(&downloads);
         downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
         QVERIFY(spies.ready.wait(30000));
@@ -541,6 +579,7 @@ void TestRecordingDownloads::corruptIndexIsRebuilt()
     QVERIFY(writeFile(strayPart, 1000, 1));
 
     RecordingDownloads downloads(m_server->url(), folder);
+    downloads.setAccessToken(m_server->token());
     QSignalSpy loaded(&downloads, &RecordingDownloads::indexLoaded);
     QVERIFY(loaded.wait(10000));
     QCOMPARE(downloads.localPath(u"r-a"_qs), pathA);
@@ -564,6 +603,7 @@ void TestRecordingDownloads::unwritableCacheFolderIsDiskError()
     QVERIFY(writeFile(notAFolder, 10, 0));
 
     RecordingDownloads downloads(m_server->url(), notAFolder);
+    downloads.setAccessToken(m_server->token());
     Spies spies(&downloads);
     downloads.request(recordingOf(u"r-a"_qs, kSmallSize));
     QVERIFY(spies.failed.wait(10000));

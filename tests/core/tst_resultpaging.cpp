@@ -77,6 +77,7 @@ void TestResultPaging::init()
         QVERIFY2(m_server->start(m_port, &why), qPrintable(why));
     ++m_run;
     m_client = std::make_unique<ApiClient>(m_server->url());
+    m_client->setAccessToken(m_server->token());
     m_client->setTransferTimeoutMs(3000);
     m_cache = std::make_unique<CallCache>(m_dir.filePath(u"cache-%1.sqlite"_qs.arg(m_run)));
     m_lookup = std::make_unique<CallLookup>(m_client.get(), m_cache.get());

@@ -239,9 +239,89 @@ bool TestServer::writeDatabase(const QList<Call> &calls, QString *why)
     return true;
 }
 
+bool TestServer::runCommand(const QStringList &arguments, QByteArray *output, QString *why)
+{
+    QProcess process;
+    process.start(QStringLiteral(CRN_SERVER_BINARY), arguments);
+    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit
+        || process.exitCode() != 0) {
+        *why = u"crn-server "_qs + arguments.join(u' ') + u" failed: "_qs
+            + QString::fromUtf8(process.readAllStandardError());
+        return false;
+    }
+    *output = process.readAllStandardOutput();
+    return true;
+}
+
+bool TestServer::addUser(const QString &name, Role role, const QString &agentId, QByteArray *token,
+                         QString *why)
+{
+    return addUser(m_databasePath, name, role, agentId, token, why);
+}
+
+bool TestServer::addUser(const QString &databasePath, const QString &name, Role role,
+                         const QString &agentId, QByteArray *token, QString *why)
+{
+    QStringList arguments { u"user"_qs,     u"add"_qs,  name,        u"--role"_qs,
+                            roleName(role), u"--db"_qs, databasePath };
+    if (!agentId.isEmpty())
+        arguments << u"--agent"_qs << agentId;
+    QByteArray output;
+    if (!runCommand(arguments, &output, why))
+        return false;
+    // The command prints the token alone on one line.
+    *token = output.trimmed();
+    if (!token->startsWith("crn_") || token->contains('\n')) {
+        *why = u"user add printed something else than one token"_qs;
+        return false;
+    }
+    return true;
+}
+
+QString TestServer::writeTokenFile(const QString &folder) const
+{
+    QFile file(folder + u"/token"_qs);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(token() + '\n') != token().size() + 1)
+        return {};
+    return file.fileName();
+}
+
+bool TestServer::consoleTakesTokenFile(const QString &consoleBinary)
+{
+    QProcess console;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
+    console.setProcessEnvironment(environment);
+    console.start(consoleBinary, { u"--help"_qs });
+    if (!console.waitForFinished(30000))
+        return false;
+    const QByteArray help = console.readAllStandardOutput() + console.readAllStandardError();
+    return help.contains("--token-file");
+}
+
+bool TestServer::disableUser(const QString &name, QString *why)
+{
+    QByteArray output;
+    return runCommand({ u"user"_qs, u"disable"_qs, name, u"--db"_qs, m_databasePath }, &output,
+                      why);
+}
+
 bool TestServer::start(quint16 port, QString *why)
 {
     kill();
+    if (m_tokens.isEmpty()) {
+        // A second TestServer on the same database makes users of its own.
+        static int servers = 0;
+        const QString suffix = servers++ == 0 ? QString() : u'-' + QString::number(servers);
+        for (const Role role : { Role::Supervisor, Role::Auditor, Role::Agent }) {
+            QByteArray token;
+            if (!addUser(roleName(role) + suffix, role, {}, &token, why))
+                return false;
+            m_tokens.insert(role, token);
+        }
+    }
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(QStringLiteral(CRN_SERVER_BINARY));
     m_process->setArguments(QStringList { u"serve"_qs, u"--db"_qs, m_databasePath, u"--listen"_qs,

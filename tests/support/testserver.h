@@ -1,7 +1,9 @@
 #pragma once
 
+#include "access/caller.h"
 #include "model/call.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -64,6 +66,9 @@ private:
 
 // A real crn-server ("crn-server serve") on a free loopback port, over a database filled with
 // CallStore::saveCalls. The binary's path comes from the CRN_SERVER_BINARY compile definition.
+// The first start() makes one user per role with the real `crn-server user add` (named
+// "supervisor", "auditor" and "agent", with "-N" added by later TestServers of the process);
+// token() and authorization() give what a request sends.
 // When ContractProxy::requested(), start() also starts the validating proxy in front of the
 // server (once: a restart on the same port keeps it) and url() is the proxy's; port() and
 // serverUrl() stay the server's own, for tests that talk to its socket directly.
@@ -83,6 +88,24 @@ public:
     // SIGKILL: the server disappears the way a crashed or unplugged one does.
     void kill();
 
+    // The token of the user start() made for this role; empty before the first start().
+    QByteArray token(Role role = Role::Supervisor) const { return m_tokens.value(role); }
+    // "Bearer <token>", the value of an Authorization header.
+    QByteArray authorization(Role role = Role::Supervisor) const { return "Bearer " + token(role); }
+    // Runs `crn-server user add NAME --role ROLE [--agent AGENT]` (or `user disable NAME`) on
+    // the database, as an administrator would, also while the server runs.
+    bool addUser(const QString &name, Role role, const QString &agentId, QByteArray *token,
+                 QString *why);
+    // Writes the supervisor's token to a new file in folder (mode 0600), for
+    // `crn-console --token-file`; empty on failure.
+    QString writeTokenFile(const QString &folder) const;
+    // Whether this crn-console binary takes --token-file (its --help lists it).
+    static bool consoleTakesTokenFile(const QString &consoleBinary);
+    // The same on any call database, for tests that run crn-server themselves.
+    static bool addUser(const QString &databasePath, const QString &name, Role role,
+                        const QString &agentId, QByteArray *token, QString *why);
+    bool disableUser(const QString &name, QString *why);
+
     bool isRunning() const;
     // The process id while it runs, e.g. to SIGSTOP it as a stalled server; 0 otherwise.
     qint64 processId() const;
@@ -94,8 +117,11 @@ public:
     ContractProxy *contractProxy() const { return m_proxy.get(); }
 
 private:
+    static bool runCommand(const QStringList &arguments, QByteArray *output, QString *why);
+
     QString m_databasePath;
     QStringList m_extraArguments;
+    QHash<Role, QByteArray> m_tokens;
     std::unique_ptr<QProcess> m_process;
     quint16 m_port = 0;
     std::unique_ptr<ContractProxy> m_proxy;

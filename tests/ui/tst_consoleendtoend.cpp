@@ -79,6 +79,7 @@ void TestConsoleEndToEnd::initTestCase()
     QVERIFY2(m_server->start(0, &why), qPrintable(why));
 
     m_client = std::make_unique<ApiClient>(m_server->url());
+    m_client->setAccessToken(m_server->token());
     m_client->setTransferTimeoutMs(3000);
     m_cache = std::make_unique<CallCache>(m_dir.filePath(u"cache/calls.sqlite"_qs));
     m_lookup = std::make_unique<CallLookup>(m_client.get(), m_cache.get());

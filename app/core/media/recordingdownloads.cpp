@@ -106,6 +106,7 @@ public:
     void setCapBytes(qint64 capBytes);
     void clear();
     void setTransferTimeoutMs(int milliseconds) { m_transferTimeoutMs = milliseconds; }
+    void setAccessToken(const QByteArray &token) { m_accessToken = token; }
     void shutDown();
 
 private:
@@ -181,6 +182,7 @@ private:
     QString m_folder;
     qint64 m_capBytes;
     int m_transferTimeoutMs = RecordingDownloads::kDefaultTransferTimeoutMs;
+    QByteArray m_accessToken;
     QNetworkAccessManager *m_network = nullptr;
     QHash<QString, Entry> m_index;
     std::map<QString, std::unique_ptr<Job>> m_jobs;
@@ -445,6 +447,8 @@ void RecordingDownloadsWorker::startDownload(Job &job)
     request.setTransferTimeout(m_transferTimeoutMs);
     // The bytes as the server holds them: a compressed answer would not match the file's size.
     request.setRawHeader("Accept-Encoding", "identity");
+    if (!m_accessToken.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_accessToken);
     if (resume) {
         request.setRawHeader("Range", "bytes=" + QByteArray::number(job.offset) + '-');
         request.setRawHeader("If-Range", resumeEtag);
@@ -651,6 +655,16 @@ void RecordingDownloadsWorker::finishDownload(const QString &id, quint64 attempt
              missing ? RecordingDownloads::tr("The recording file is missing on the server.")
                      : RecordingDownloads::tr("The server has no such recording; it may have "
                                               "been removed since the call was opened."));
+        return;
+    }
+    if (job.status == 401 || job.status == 403) {
+        // Not retried: the same token gets the same answer. What arrived stays for later.
+        qCInfo(lcMedia).noquote() << "Recording" << id << "refused by the server:" << job.status;
+        fail(id, RecordingDownloads::Error::Server,
+             job.status == 401 ? RecordingDownloads::tr("The server did not accept the console's "
+                                                        "access token. Ask for a new one.")
+                               : RecordingDownloads::tr("The server does not let this user play "
+                                                        "this recording."));
         return;
     }
     if (job.status == 416) {
@@ -937,6 +951,11 @@ void RecordingDownloads::setCapBytes(qint64 capBytes)
 void RecordingDownloads::clear()
 {
     post([](RecordingDownloadsWorker &worker) { worker.clear(); });
+}
+
+void RecordingDownloads::setAccessToken(const QByteArray &token)
+{
+    post([token](RecordingDownloadsWorker &worker) { worker.setAccessToken(token); });
 }
 
 void RecordingDownloads::setTransferTimeoutMs(int milliseconds)

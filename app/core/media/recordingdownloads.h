@@ -78,6 +78,9 @@ public:
     void clear();
     // How long a download may receive nothing before it is given up as TimedOut.
     void setTransferTimeoutMs(int milliseconds);
+    // The bearer token sent as Authorization with every download from now on; empty sends none.
+    // Never logged nor put in a sentence.
+    void setAccessToken(const QByteArray &token);
 
 Q_SIGNALS:
     void indexLoaded();

@@ -198,6 +198,8 @@ QNetworkRequest ApiClient::request(const QUrl &url) const
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, !m_forceHttp1);
     request.setRawHeader("Accept", "application/json");
     request.setHeader(QNetworkRequest::UserAgentHeader, userAgent());
+    if (!m_accessToken.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_accessToken);
     return request;
 }
 
@@ -374,6 +376,15 @@ void ApiClient::handleFinished(QNetworkReply *network, ApiReply *reply, Abandone
         reply->finish(ApiReply::Error::NotFound,
                       message.isEmpty() ? tr("The server at %1 has no such call.").arg(server)
                                         : message);
+    } else if (status == 401 || status == 403) {
+        // The server's message may name the role, never the token; this sentence says what to do.
+        reply->finish(
+            ApiReply::Error::BadRequest,
+            status == 401
+                ? tr("The server at %1 did not accept the console's access "
+                     "token. Ask for a new one.")
+                      .arg(server)
+                : tr("The server at %1 does not let this user see that: %2").arg(server, message));
     } else if (status == 400) {
         reply->finish(ApiReply::Error::BadRequest,
                       message.isEmpty() ? tr("The server at %1 refused the request.").arg(server)

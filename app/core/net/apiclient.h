@@ -61,6 +61,11 @@ public:
     bool forceHttp1() const { return m_forceHttp1; }
     void setForceHttp1(bool force);
 
+    // The bearer token (docs/api.yaml, "Who is asking") sent as Authorization on every request
+    // from now on; empty sends none. It is never logged nor put in a sentence.
+    void setAccessToken(const QByteArray &token) { m_accessToken = token; }
+    bool hasAccessToken() const { return !m_accessToken.isEmpty(); }
+
     HealthReply *health();
     // crnOrLeg in any pasted form; it travels percent-encoded in the path. With ifNoneMatch (an
     // ETag from an earlier answer) the server may answer 304: the reply then finishes without
@@ -90,5 +95,6 @@ private:
     int m_transferTimeoutMs = kDefaultTransferTimeoutMs;
     int m_answerDeadlineMs = kDefaultAnswerDeadlineMs;
     bool m_forceHttp1 = false;
+    QByteArray m_accessToken;
     QHash<QNetworkReply *, Abandoned> m_outstanding;
 };

@@ -2,6 +2,9 @@
 // strings and paths, database failures and the request log. tst_serve covers the contract
 // against the real crn-server process.
 
+#include "access/apirouter.h"
+#include "access/authenticator.h"
+#include "access/userstore.h"
 #include "http/callapi.h"
 #include "store/callstore.h"
 #include "testcalls.h"
@@ -69,13 +72,19 @@ private:
     bool exchange(const QByteArray &bytes, RawResponse *response);
     bool get(const QByteArray &target, RawResponse *response)
     {
-        return exchange("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", response);
+        return exchange("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                            + m_token + "\r\n\r\n",
+                        response);
     }
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<CallStore> m_store;
+    std::unique_ptr<UserStore> m_users;
+    std::unique_ptr<Authenticator> m_authenticator;
+    QByteArray m_token; // a supervisor's
     std::unique_ptr<CallApi> m_api;
     std::unique_ptr<QHttpServer> m_server;
+    std::unique_ptr<ApiRouter> m_router;
     quint16 m_port = 0;
 };
 
@@ -88,9 +97,18 @@ void TestCallApi::init()
     QVERIFY2(m_store, qPrintable(error));
     QVERIFY(m_store->saveCalls({ TestCalls::c3(), TestCalls::c4() }));
 
+    m_users = std::make_unique<UserStore>(m_store->database());
+    QVERIFY2(m_users->migrate(&error), qPrintable(error));
+    const std::optional<QByteArray> token
+        = m_users->addUser(u"tester"_qs, Role::Supervisor, {}, UserStore::AddMode::New, &error);
+    QVERIFY2(token, qPrintable(error));
+    m_token = *token;
+    m_authenticator = std::make_unique<Authenticator>(m_users.get());
+
     m_api = std::make_unique<CallApi>(m_store.get(), u"0.1.0"_qs);
     m_server = std::make_unique<QHttpServer>();
-    m_api->registerRoutes(m_server.get());
+    m_router = std::make_unique<ApiRouter>(m_server.get(), m_authenticator.get());
+    m_api->registerRoutes(m_router.get());
     auto *tcpServer = new QTcpServer(m_server.get());
     QVERIFY(tcpServer->listen(QHostAddress::LocalHost, 0));
     m_server->bind(tcpServer);
@@ -100,7 +118,10 @@ void TestCallApi::init()
 void TestCallApi::cleanup()
 {
     m_server.reset();
+    m_router.reset();
     m_api.reset();
+    m_authenticator.reset();
+    m_users.reset();
     m_store.reset();
     m_dir.reset();
 }

@@ -259,10 +259,12 @@ HttpResult TestRecordings::send(const QByteArray &method, const QString &id,
                                 const QUrl &base)
 {
     QUrl url = base.isEmpty() ? m_server->url() : base;
+    // Every TestServer on this database has its own users, and a token works with any of them.
     url.setPath(u"/api/v1/recordings/"_qs + QString::fromLatin1(QUrl::toPercentEncoding(id)),
                 QUrl::StrictMode);
     QNetworkRequest request(url);
     request.setTransferTimeout(30000);
+    request.setRawHeader("Authorization", m_server->authorization());
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
     // A custom "HEAD" would wait for the body Content-Length announces: HEAD must be head().
@@ -325,7 +327,8 @@ void TestRecordings::headHasHeadersAndNoBody()
     socket.connectToHost(u"127.0.0.1"_qs, m_server->port());
     QVERIFY(socket.waitForConnected(10000));
     socket.write("HEAD /api/v1/recordings/" + kId.toLatin1()
-                 + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                 + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + m_server->authorization()
+                 + "\r\n\r\n"
                    "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     QByteArray received;
     QVERIFY(QTest::qWaitFor(
@@ -598,7 +601,8 @@ void TestRecordings::largeFileStreamsWhole()
     // Two at once, each over its own connection, each whole.
     QUrl url = m_server->url();
     url.setPath(u"/api/v1/recordings/"_qs + kLargeId);
-    const QNetworkRequest request(url);
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", m_server->authorization());
     QNetworkReply *first = m_network.get(request);
     QNetworkReply *second = m_network.get(request);
     QTRY_VERIFY_WITH_TIMEOUT(first->isFinished() && second->isFinished(), 30000);
@@ -636,7 +640,8 @@ void TestRecordings::clientLeavingMidBodyLeavesServerServing()
     socket.connectToHost(u"127.0.0.1"_qs, m_server->port());
     QVERIFY(socket.waitForConnected(10000));
     socket.write("GET /api/v1/recordings/" + kLargeId.toLatin1()
-                 + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                 + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + m_server->authorization()
+                 + "\r\n\r\n");
     QByteArray received;
     QVERIFY(QTest::qWaitFor(
         [&] {

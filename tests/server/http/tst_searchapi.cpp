@@ -121,7 +121,9 @@ Answer TestSearchApi::get(const QByteArray &pathAndQuery)
 {
     const QUrl url
         = QUrl::fromEncoded(m_server->url().toEncoded() + pathAndQuery, QUrl::StrictMode);
-    std::unique_ptr<QNetworkReply> reply(m_network.get(QNetworkRequest(url)));
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", m_server->authorization());
+    std::unique_ptr<QNetworkReply> reply(m_network.get(request));
     QSignalSpy finished(reply.get(), &QNetworkReply::finished);
     Answer answer;
     if (!reply->isFinished() && !finished.wait(10000))

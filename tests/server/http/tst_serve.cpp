@@ -17,6 +17,7 @@
 #include <QNetworkRequest>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -24,6 +25,7 @@
 
 #include <csignal>
 #include <memory>
+#include <utility>
 
 namespace {
 
@@ -184,6 +186,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_databasePath;
+    QByteArray m_authorization; // a supervisor's, sent with every request
     std::unique_ptr<CallStore> m_store;
     ServerProcess m_server;
     // In the contract/ run, the requests go through it (see testserver.h).
@@ -201,6 +204,11 @@ void TestServe::initTestCase()
     m_store = CallStore::open(m_databasePath, &error);
     QVERIFY2(m_store, qPrintable(error));
     QVERIFY2(m_store->saveCalls(TestCalls::all()), qPrintable(m_store->errorString()));
+    QByteArray token;
+    QVERIFY2(
+        TestServer::addUser(m_databasePath, u"tester"_qs, Role::Supervisor, {}, &token, &error),
+        qPrintable(error));
+    m_authorization = "Bearer " + token;
 
     QVERIFY2(
         m_server.start(
@@ -258,6 +266,7 @@ HttpResult TestServe::request(const QByteArray &verb, const QByteArray &pathAndQ
     const quint16 apiPort = m_proxy.isRunning() ? m_proxy.port() : m_server.port();
     const QByteArray base = "http://127.0.0.1:" + QByteArray::number(port ? port : apiPort);
     QNetworkRequest request(QUrl::fromEncoded(base + pathAndQuery, QUrl::StrictMode));
+    request.setRawHeader("Authorization", m_authorization);
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
 
@@ -699,7 +708,9 @@ void TestServe::headHasHeadersWithoutBody()
 // the wire are read here: a HEAD answer followed by a second answer on the same connection.
 void TestServe::headSendsNoBodyBytes()
 {
-    const QByteArray head = "HEAD /api/v1/calls/1694023642.7 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    const QByteArray head = "HEAD /api/v1/calls/1694023642.7 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            "Authorization: "
+        + m_authorization + "\r\n\r\n";
     const QByteArray health = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
     QTcpSocket socket;
@@ -730,7 +741,8 @@ void TestServe::keepsOneConnectionForManyRequests()
 {
     QByteArray requests;
     for (int i = 0; i < 3; ++i)
-        requests += "GET /api/v1/calls/1694023642.7 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        requests += "GET /api/v1/calls/1694023642.7 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+            + m_authorization + "\r\n\r\n";
     const QByteArray received = rawExchange(requests, 3);
     QCOMPARE(received.count("HTTP/1.1 200 OK\r\n"), 3);
 }
@@ -868,8 +880,15 @@ void TestServe::importedSampleAnswersByLegId()
     QVERIFY2(import.exitStatus() == QProcess::NormalExit && import.exitCode() == 0,
              import.readAllStandardError().constData());
 
-    ServerProcess server;
+    // That database has users of its own.
     QString error;
+    QByteArray token;
+    QVERIFY2(TestServer::addUser(databasePath, u"tester"_qs, Role::Supervisor, {}, &token, &error),
+             qPrintable(error));
+    const QByteArray authorization = std::exchange(m_authorization, "Bearer " + token);
+    const auto restore = qScopeGuard([&] { m_authorization = authorization; });
+
+    ServerProcess server;
     QVERIFY2(
         server.start({ u"serve"_qs, u"--db"_qs, databasePath, u"--listen"_qs, u"127.0.0.1:0"_qs },
                      &error),
