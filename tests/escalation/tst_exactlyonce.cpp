@@ -86,8 +86,6 @@ private Q_SLOTS:
     void submittedWhileServerDownArriveOnce();
 
 private:
-    // `crn-server user add` prints the new token once.
-    bool addSupervisor(QString *why);
     bool readCatalogue(QString *why);
     QStringList driverArguments(const QString &outboxPath, const QUrl &server, int count,
                                 quint32 seed) const;
@@ -110,35 +108,16 @@ void TstExactlyOnce::initTestCase()
     m_server = std::make_unique<TestServer>(m_dir->filePath(u"calls.sqlite"_qs));
     QString why;
     QVERIFY2(m_server->writeDatabase(TestCalls::servedCalls(), &why), qPrintable(why));
-    QVERIFY2(addSupervisor(&why), qPrintable(why));
+    // The first start makes a supervisor with the real `crn-server user add`.
     QVERIFY2(m_server->start(0, &why), qPrintable(why));
+    m_token = m_server->token(Role::Supervisor);
+    QVERIFY(!m_token.isEmpty());
     QVERIFY2(readCatalogue(&why), qPrintable(why));
 }
 
 void TstExactlyOnce::cleanupTestCase()
 {
     m_server.reset();
-}
-
-bool TstExactlyOnce::addSupervisor(QString *why)
-{
-    QProcess process;
-    process.start(QStringLiteral(CRN_SERVER_BINARY),
-                  { u"user"_qs, u"add"_qs, u"harness"_qs, u"--role"_qs, u"supervisor"_qs,
-                    u"--db"_qs, m_dir->filePath(u"calls.sqlite"_qs) });
-    if (!process.waitForFinished(30000) || process.exitCode() != 0) {
-        *why = u"crn-server user add failed: "_qs
-            + QString::fromUtf8(process.readAllStandardError());
-        return false;
-    }
-    // The token is the last word printed.
-    const QList<QByteArray> words = process.readAllStandardOutput().simplified().split(' ');
-    m_token = words.isEmpty() ? QByteArray() : words.last();
-    if (m_token.size() < 16) {
-        *why = u"crn-server user add printed no token"_qs;
-        return false;
-    }
-    return true;
 }
 
 bool TstExactlyOnce::readCatalogue(QString *why)
