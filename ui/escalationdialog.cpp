@@ -137,6 +137,7 @@ void EscalationDialog::buildForm()
     m_description->setPlaceholderText(tr("What the next person needs to know"));
     m_description->setTabChangesFocus(true);
     m_description->setMinimumHeight(80);
+    m_description->setMaximumHeight(140);
     m_callback = new QLineEdit(this);
     m_callback->setObjectName(QStringLiteral("callback_number"));
     m_callback->setPlaceholderText(tr("e.g. +49 30 1234567"));

@@ -156,6 +156,7 @@ void EscalationApi::fetchOptions()
             if (options) {
                 m_options = *options;
                 m_optionsFetchedAt = QDateTime::currentDateTimeUtc();
+                m_optionsLive = true;
                 writeCache(
                     kOptionsCache,
                     QJsonObject { { u"fetched"_qs, m_optionsFetchedAt.toString(Qt::ISODate) },

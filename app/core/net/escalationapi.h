@@ -44,6 +44,8 @@ public:
     // The catalogue last fetched (or read from the cache), and when it was fetched.
     const EscalationOptions &options() const { return m_options; }
     QDateTime optionsFetchedAt() const { return m_optionsFetchedAt; }
+    // Whether options() came from the server in this run rather than from the cache.
+    bool optionsLive() const { return m_optionsLive; }
 
 public Q_SLOTS:
     void fetchOptions();
@@ -81,4 +83,5 @@ private:
     QString m_cacheFolder;
     EscalationOptions m_options;
     QDateTime m_optionsFetchedAt;
+    bool m_optionsLive = false;
 };
