@@ -17,9 +17,12 @@
 #include <QFileInfo>
 #include <QFrame>
 #include <QFutureWatcher>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -96,6 +99,27 @@ CallView::CallView(QWidget *parent)
     m_eventsTitle = sectionTitle(tr("Events"), eventsPane);
     eventsLayout->addWidget(m_eventsTitle);
     eventsLayout->addWidget(m_table, 1);
+
+    // The escalations on this call, and the way to add one.
+    auto *escalationTitle = new QHBoxLayout;
+    escalationTitle->addWidget(sectionTitle(tr("Escalations on this call"), eventsPane));
+    escalationTitle->addStretch(1);
+    m_escalate = new QPushButton(tr("&Escalate…"), eventsPane);
+    m_escalate->setObjectName(QStringLiteral("escalate"));
+    m_escalate->setToolTip(tr("Escalate this call with its evidence (Ctrl+E)"));
+    m_escalate->setEnabled(false);
+    escalationTitle->addWidget(m_escalate);
+    eventsLayout->addLayout(escalationTitle);
+    m_escalationList = new QListWidget(eventsPane);
+    m_escalationList->setObjectName(QStringLiteral("callEscalations"));
+    m_escalationList->setAccessibleName(tr("Escalations on this call"));
+    m_escalationList->setMaximumHeight(fontMetrics().height() * 5 + 12);
+    eventsLayout->addWidget(m_escalationList);
+    m_escalationNote = new QLabel(eventsPane);
+    m_escalationNote->setObjectName(QStringLiteral("callEscalationsNote"));
+    m_escalationNote->setWordWrap(true);
+    eventsLayout->addWidget(m_escalationNote);
+    connect(m_escalate, &QPushButton::clicked, this, &CallView::escalateRequested);
 
     m_timelinePane = timelinePane;
     m_splitter = new QSplitter(Qt::Vertical, this);
@@ -444,6 +468,9 @@ void CallView::setCall(const Call &call)
         m_timeline->setPlayhead(m_controller->position());
     fetchRecordings();
     m_eventsTitle->setText(tr("Events (%1)").arg(call.events.size()));
+    m_escalate->setEnabled(!call.crn().isEmpty());
+    if (!sameCrn)
+        setEscalationLines({}, {});
     resizeColumns();
 
     if (keep >= 0)
@@ -511,4 +538,54 @@ void CallView::resizeColumns()
         // A very long channel name or sentence must not push the details out of sight.
         header->resizeSection(column, qMin(header->sectionSize(column), 320));
     }
+}
+
+std::optional<RecordingEvidence> CallView::evidenceSpan() const
+{
+    const Call &call = m_timeline->call();
+    const QString playing = m_controller ? m_controller->currentRecordingId() : QString();
+    const TimelineView::Span span = m_timeline->selectedSpan();
+    if (span.isValid()) {
+        if (auto evidence = EscalationEvidenceSpan::forSpan(call, span.start, span.end, playing))
+            return evidence;
+    }
+    if (m_controller && !playing.isEmpty()
+        && m_controller->state() != PlaybackController::State::Idle)
+        return EscalationEvidenceSpan::aroundPosition(call, m_controller->position(), playing);
+    return std::nullopt;
+}
+
+QList<EventEvidence> CallView::pickedEvents() const
+{
+    const Call &call = m_timeline->call();
+    QList<int> rows;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        rows.append(index.row());
+    if (rows.isEmpty() && m_timeline->currentEvent() >= 0)
+        rows.append(m_timeline->currentEvent());
+    std::sort(rows.begin(), rows.end());
+    QList<EventEvidence> events;
+    for (int row : std::as_const(rows)) {
+        if (row < 0 || row >= call.events.size())
+            continue;
+        const CallEvent &event = call.events.at(row);
+        const EventEvidence evidence { toString(event.type), event.time, event.legId };
+        if (!events.contains(evidence))
+            events.append(evidence);
+    }
+    return events;
+}
+
+void CallView::setEscalationLines(const QList<std::pair<QString, QString>> &lines,
+                                  const QString &note)
+{
+    m_escalationList->clear();
+    for (const auto &[text, toolTip] : lines) {
+        auto *item = new QListWidgetItem(text, m_escalationList);
+        item->setToolTip(toolTip);
+    }
+    if (lines.isEmpty())
+        new QListWidgetItem(tr("None yet."), m_escalationList);
+    m_escalationNote->setText(note);
+    m_escalationNote->setVisible(!note.isEmpty());
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "escalation/escalationdraft.h"
 #include "media/recordingdownloads.h"
 #include "model/call.h"
 #include "playbackcontroller.h"
@@ -14,6 +15,8 @@ class CallHeaderView;
 class EventTableModel;
 class PlayerBar;
 class QLabel;
+class QListWidget;
+class QPushButton;
 class QScrollArea;
 class QSplitter;
 class QTableView;
@@ -55,6 +58,19 @@ public:
     // Whether every recording of the call shown has its waveform or has failed to get one.
     bool isMediaSettled() const { return m_mediaPending.isEmpty(); }
 
+    // The evidence an escalation of this call starts with: the span selected on the recording
+    // lane, else the playhead's moment ± 10 s of the recording playing; nothing when neither.
+    std::optional<RecordingEvidence> evidenceSpan() const;
+    // The events picked in the table or on the timeline (the current one).
+    QList<EventEvidence> pickedEvents() const;
+
+    // The "Escalations on this call" list: lines and tooltips the owner gives, newest first,
+    // and a note under it (the age of an offline copy, or a problem).
+    void setEscalationLines(const QList<std::pair<QString, QString>> &lines, const QString &note);
+    QListWidget *escalationList() const { return m_escalationList; }
+    QLabel *escalationNote() const { return m_escalationNote; }
+    QPushButton *escalateButton() const { return m_escalate; }
+
     CallHeaderView *header() const { return m_header; }
     TimelineView *timeline() const { return m_timeline; }
     QTableView *eventTable() const { return m_table; }
@@ -69,6 +85,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void mediaSettled();
+    // The Escalate button was pressed.
+    void escalateRequested();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -112,6 +130,9 @@ private:
     QWidget *m_timelinePane = nullptr;
     QSplitter *m_splitter = nullptr;
     PlayerBar *m_player;
+    QListWidget *m_escalationList = nullptr;
+    QLabel *m_escalationNote = nullptr;
+    QPushButton *m_escalate = nullptr;
 
     QPointer<PlaybackController> m_controller;
     QPointer<RecordingDownloads> m_downloads;

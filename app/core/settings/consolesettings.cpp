@@ -10,6 +10,7 @@ const QString kCacheMaxMegabytes = u"cache/maxMegabytes"_qs;
 const QString kCacheMaxAgeDays = u"cache/maxAgeDays"_qs;
 const QString kForceHttp1 = u"network/forceHttp1"_qs;
 const QString kTimeoutSeconds = u"network/timeoutSeconds"_qs;
+const QString kServerUrl = u"network/serverUrl"_qs;
 
 const QLoggingCategory &categoryOf(const QString &key)
 {
@@ -125,5 +126,27 @@ void ConsoleSettings::setNetworkTimeoutSeconds(int seconds)
 {
     if (writeInt(kTimeoutSeconds, seconds, kDefaultTimeoutSeconds, kMinTimeoutSeconds,
                  kMaxTimeoutSeconds))
+        Q_EMIT networkChanged();
+}
+
+QUrl ConsoleSettings::serverUrl() const
+{
+    const QString text = m_settings->value(kServerUrl).toString().trimmed();
+    if (text.isEmpty())
+        return {};
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty()
+        || (url.scheme() != u"http" && url.scheme() != u"https")) {
+        qCWarning(lcNet).noquote() << "setting" << kServerUrl << "is not an http address; ignored";
+        return {};
+    }
+    return url;
+}
+
+void ConsoleSettings::setServerUrl(const QUrl &url)
+{
+    const QUrl before = serverUrl();
+    m_settings->setValue(kServerUrl, url.toString());
+    if (url != before)
         Q_EMIT networkChanged();
 }

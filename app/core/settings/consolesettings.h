@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QUrl>
 
 #include <memory>
 
@@ -12,6 +13,7 @@ class QSettings;
 //   cache/maxAgeDays        calls not opened for longer leave the cache (default 30, 1 to 3650)
 //   network/forceHttp1      ask the server in HTTP/1.1 only (default false)
 //   network/timeoutSeconds  connect and transfer time-out (default 15, 1 to 300)
+//   network/serverUrl       the crn-server's address (default none: the console asks)
 //
 // Reads every key when asked, so a settings dialog and the running console never disagree.
 // A value that is missing reads as its default; one that is not a number or out of range
@@ -51,6 +53,9 @@ public:
     void setForceHttp1(bool force);
     int networkTimeoutSeconds() const;
     void setNetworkTimeoutSeconds(int seconds);
+    // An http or https address, or an empty QUrl when none is kept (or what is kept is not one).
+    QUrl serverUrl() const;
+    void setServerUrl(const QUrl &url);
 
 Q_SIGNALS:
     void cacheLimitsChanged();
