@@ -218,6 +218,7 @@ private Q_SLOTS:
     void backoffBounds();
     void backoffOfARealRetry();
     void damagedFileMovedAside();
+    void newerFileMovedAside();
     void tokenNeverOnDisk();
 
 private:
@@ -732,6 +733,31 @@ void TstOutbox::damagedFileMovedAside()
     // The new outbox works.
     const QString key = outbox->submit(requestBody(u"x"_qs), u"1694023642.7"_qs, u"x"_qs);
     QVERIFY(waitFor(*outbox, key, OutboxState::Sent));
+}
+
+void TstOutbox::newerFileMovedAside()
+{
+    // A file a newer console wrote (schema 2 and up) is kept for it, not misread.
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_qs, u"writer"_qs);
+        db.setDatabaseName(outboxPath());
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"CREATE TABLE future (x INTEGER)"_qs));
+        QVERIFY(query.exec(u"PRAGMA user_version = 2"_qs));
+    }
+    QSqlDatabase::removeDatabase(u"writer"_qs);
+
+    auto outbox = makeOutbox(outboxPath(), {});
+    QSignalSpy problems(outbox.get(), &Outbox::problem);
+    QSignalSpy loaded(outbox.get(), &Outbox::itemsLoaded);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(problems.count(), 1);
+    QVERIFY2(problems.first().at(0).toString().contains(u"newer console"_qs),
+             qPrintable(problems.first().at(0).toString()));
+    QCOMPARE(QDir(m_dir->path()).entryList({ u"outbox.sqlite.corrupt-*"_qs }, QDir::Files).size(),
+             1);
+    QVERIFY(outbox->items().isEmpty());
 }
 
 void TstOutbox::tokenNeverOnDisk()
