@@ -1,8 +1,10 @@
 // The audit log of a real crn-server: which requests write which rows (call_viewed,
 // recording_downloaded with the byte ranges, recording_played), GET /api/v1/audit with its
-// filters and pages, and `crn-server audit export` as CSV.
+// filters and pages, and `crn-server audit export` as CSV. Also run against PostgreSQL
+// (postgres/tst_audit).
 
 #include "testcalls.h"
+#include "testdatabase.h"
 #include "testserver.h"
 
 #include "audit/auditlog.h"
@@ -19,6 +21,7 @@
 #include <QNetworkRequest>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -78,7 +81,7 @@ private:
 void TestAudit::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    const QString database = m_dir.filePath(u"calls.db"_qs);
+    const QString database = TestDatabase::address(m_dir.filePath(u"calls.db"_qs));
     const QString root = m_dir.filePath(u"recordings"_qs);
     QVERIFY(QDir().mkpath(root));
     for (const QString &name : { u"a.wav"_qs, u"b.wav"_qs }) {
@@ -363,7 +366,7 @@ void TestAudit::onlyAuditorsReadTheLog()
 // expected CSV can be written by hand.
 void TestAudit::exportWritesCsv()
 {
-    const QString database = m_dir.filePath(u"export.db"_qs);
+    const QString database = TestDatabase::address(m_dir.filePath(u"export.db"_qs));
     QString why;
     {
         const std::unique_ptr<CallStore> store = CallStore::open(database, &why);
@@ -395,7 +398,7 @@ void TestAudit::exportWritesCsv()
         for (const QVariantList &row : rows) {
             for (const QVariant &value : row)
                 insert.addBindValue(value);
-            QVERIFY(insert.exec());
+            QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
         }
     }
 

@@ -5,7 +5,10 @@
 // validating proxy.
 
 #include "testcalls.h"
+#include "testdatabase.h"
 #include "testserver.h"
+
+#include "store/databaseaddress.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -82,6 +85,7 @@ private:
     int escalationRows(const QString &where = {});
 
     QTemporaryDir m_dir;
+    QString m_database; // --db: the SQLite file, or a PostgreSQL URL on the postgres/ run
     std::unique_ptr<TestServer> m_server;
     QNetworkAccessManager m_network;
     QByteArray m_operatorAgent; // an agent of the calls whose agent is "Operator"
@@ -94,7 +98,8 @@ void TestEscalationServer::initTestCase()
         if (const QString why = ContractProxy::unavailableReason(); !why.isEmpty())
             QSKIP(qPrintable(why));
     }
-    m_server = std::make_unique<TestServer>(m_dir.filePath(u"calls.db"_qs));
+    m_database = TestDatabase::address(m_dir.filePath(u"calls.db"_qs));
+    m_server = std::make_unique<TestServer>(m_database);
     QString why;
     QList<Call> calls = TestCalls::servedCalls();
     // The second call was taken by another agent.
@@ -171,12 +176,16 @@ Answer TestEscalationServer::call(const QByteArray &method, const QString &path,
 
 int TestEscalationServer::escalationRows(const QString &where)
 {
-    QSqlDatabase db = QSqlDatabase::contains(u"escalation-count"_qs)
-        ? QSqlDatabase::database(u"escalation-count"_qs)
-        : QSqlDatabase::addDatabase(u"QSQLITE"_qs, u"escalation-count"_qs);
-    db.setDatabaseName(m_dir.filePath(u"calls.db"_qs));
-    if (!db.isOpen() && !db.open())
-        return -1;
+    // A connection of the test's own, as the server's database sees it.
+    if (!QSqlDatabase::contains(u"escalation-count"_qs)) {
+        QString why;
+        const std::optional<DatabaseAddress> address = DatabaseAddress::parse(m_database, &why);
+        if (!address || !address->open(u"escalation-count"_qs, &why)) {
+            qWarning("Cannot open the test's database: %s", qPrintable(why));
+            return -1;
+        }
+    }
+    QSqlDatabase db = QSqlDatabase::database(u"escalation-count"_qs);
     QSqlQuery query(db);
     if (!query.exec(u"SELECT count(*) FROM escalations"_qs
                     + (where.isEmpty() ? QString() : u" WHERE "_qs + where))
@@ -288,8 +297,7 @@ void TestEscalationServer::twoServersOneDatabase()
     // A second crn-server process on the same database file, straight on its own port.
     QProcess second;
     second.setProgram(QStringLiteral(CRN_SERVER_BINARY));
-    second.setArguments({ u"serve"_qs, u"--db"_qs, m_dir.filePath(u"calls.db"_qs), u"--listen"_qs,
-                          u"127.0.0.1:0"_qs });
+    second.setArguments({ u"serve"_qs, u"--db"_qs, m_database, u"--listen"_qs, u"127.0.0.1:0"_qs });
     second.start();
     QVERIFY(second.waitForStarted(10000));
     static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)"_qs);
@@ -455,8 +463,8 @@ void TestEscalationServer::catalogueFile()
     bad.close();
     QProcess refused;
     refused.start(QStringLiteral(CRN_SERVER_BINARY),
-                  { u"serve"_qs, u"--db"_qs, m_dir.filePath(u"calls.db"_qs), u"--listen"_qs,
-                    u"127.0.0.1:0"_qs, u"--escalations"_qs, bad.fileName() });
+                  { u"serve"_qs, u"--db"_qs, m_database, u"--listen"_qs, u"127.0.0.1:0"_qs,
+                    u"--escalations"_qs, bad.fileName() });
     QVERIFY(refused.waitForFinished(10000));
     QCOMPARE(refused.exitCode(), 1);
     const QString error = QString::fromUtf8(refused.readAllStandardError());
