@@ -65,6 +65,7 @@ private Q_SLOTS:
     void existingNameIsRefusedUnlessReplaced();
     void agentIdDefaultsToNormalisedName();
     void disableEndsTheTokenOfARunningServer();
+    void concurrentAddsMakeOneUser();
     void usageErrors_data();
     void usageErrors();
 
@@ -310,6 +311,40 @@ void TestUserCommand::disableEndsTheTokenOfARunningServer()
     const Run unknown
         = crnServer({ u"user"_qs, u"disable"_qs, u"nobody"_qs, u"--db"_qs, m_database });
     QCOMPARE(unknown.exitCode, 1);
+}
+
+// Four administrators add the same name at once (or a script runs twice): one command makes
+// the user and prints its token, the others are refused as for an existing name, and the one
+// token printed is the one that works.
+void TestUserCommand::concurrentAddsMakeOneUser()
+{
+    QList<std::shared_ptr<QProcess>> adds;
+    for (int i = 0; i < 4; ++i) {
+        auto process = std::make_shared<QProcess>();
+        process->start(QStringLiteral(CRN_SERVER_BINARY),
+                       { u"user"_qs, u"add"_qs, u"hana"_qs, u"--role"_qs, u"supervisor"_qs,
+                         u"--db"_qs, m_database });
+        adds.append(process);
+    }
+    QByteArrayList tokens;
+    for (const auto &process : std::as_const(adds)) {
+        QVERIFY(process->waitForFinished(30000));
+        const QByteArray err = process->readAllStandardError();
+        if (process->exitCode() == 0) {
+            tokens.append(process->readAllStandardOutput().trimmed());
+            continue;
+        }
+        QCOMPARE(process->exitCode(), 1);
+        QVERIFY2(err.contains("exists already"), err.constData());
+        QVERIFY(process->readAllStandardOutput().isEmpty());
+    }
+    QCOMPARE(tokens.size(), 1);
+
+    const Run list = crnServer({ u"user"_qs, u"list"_qs, u"--db"_qs, m_database });
+    QCOMPARE(list.out.count("\nhana\t"), 1);
+    QString why;
+    QVERIFY2(m_server->start(0, &why), qPrintable(why));
+    QCOMPARE(statusWith(tokens.constFirst()), 200);
 }
 
 void TestUserCommand::usageErrors_data()
