@@ -344,6 +344,29 @@ void TestEscalationServer::twoServersOneDatabase()
         QVERIFY(ids.cbegin()->startsWith(u"esc_"));
         QCOMPARE(escalationRows(u"idempotency_key = '"_qs + QString::fromLatin1(key) + u'\''), 1);
     }
+
+    // Eight comments on one escalation at once, four through each process: each gets its own
+    // place in the history (the positions are a primary key, so a collision would be a 500).
+    const Answer created = call("POST", u"/api/v1/escalations"_qs, request(u"Comment race"_qs),
+                                Role::Supervisor, "two-servers-comments");
+    QCOMPARE(created.status, 201);
+    const QString path = u"/api/v1/escalations/"_qs + created.json.value(u"id").toString();
+    QList<QNetworkReply *> patches;
+    for (int i = 0; i < 8; ++i) {
+        const QJsonObject comment { { u"comment"_qs,
+                                      QString(u"Comment "_qs + QString::number(i)) } };
+        patches.append(send("PATCH", path, QJsonDocument(comment).toJson(),
+                            m_server->authorization(), {}, i % 2 ? secondUrl : QUrl()));
+    }
+    for (QNetworkReply *reply : std::as_const(patches))
+        QCOMPARE(finish(reply).status, 200);
+    const QJsonArray history = call("GET", path).json.value(u"history").toArray();
+    QCOMPARE(history.size(), 1 + 8);
+    QSet<QString> comments;
+    for (const QJsonValue &change : history)
+        comments.insert(change.toObject().value(u"comment").toString());
+    QCOMPARE(comments.size(), 1 + 8); // eight comments and the creation's none
+
     second.terminate();
     QVERIFY(second.waitForFinished(10000));
 }
