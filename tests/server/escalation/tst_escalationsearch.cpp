@@ -73,6 +73,7 @@ private Q_SLOTS:
     void answers();
     void plansUseIndexes_data();
     void plansUseIndexes();
+    void bringsAVersionOneDatabaseForward();
 
 private:
     QStringList walk(SearchQuery query, QString *why);
@@ -272,6 +273,76 @@ void TestEscalationSearch::plansUseIndexes()
         if (query.agentKey && !query.agentKey->isEmpty())
             QVERIFY2(keysByIndex, qPrintable(text));
     }
+}
+
+// A database whose escalation tables are at version 1 (as the first crn-server with
+// escalations made them: on PostgreSQL, crn in the database's default collation) is brought to
+// version 2, keeping its rows; on PostgreSQL crn then compares bytewise, as the call store's.
+void TestEscalationSearch::bringsAVersionOneDatabaseForward()
+{
+    QString error;
+    const std::unique_ptr<CallStore> calls
+        = CallStore::open(TestDatabase::address(m_dir.filePath(u"version1.db"_qs)), &error);
+    QVERIFY2(calls, qPrintable(error));
+    QVERIFY2(calls->saveCalls({ callNumber(0) }), qPrintable(calls->errorString()));
+    {
+        const std::unique_ptr<EscalationStore> store
+            = EscalationStore::open(calls->database(), &error);
+        QVERIFY2(store, qPrintable(error));
+        StoredEscalation escalation;
+        escalation.id = EscalationStore::newId();
+        escalation.crn = crnOf(0);
+        escalation.status = u"open"_qs;
+        escalation.team = u"quality"_qs;
+        escalation.author = u"sam"_qs;
+        escalation.created = Timestamp::fromMicroseconds(kFirstStartS * 1000000);
+        escalation.due = escalation.created;
+        escalation.updated = escalation.created;
+        StoredEscalation stored;
+        QCOMPARE(store->create(escalation, u"old-key"_qs, "old", &stored),
+                 EscalationStore::CreateResult::Created);
+    }
+
+    // Back to version 1.
+    const QString crnCollation = u"SELECT collation_name FROM information_schema.columns"
+                                 " WHERE table_name = 'escalations' AND column_name = 'crn'"_qs;
+    QSqlQuery query(calls->database());
+    if (TestDatabase::isPostgreSQL()) {
+        QVERIFY2(query.exec(u"ALTER TABLE escalations ALTER COLUMN crn TYPE TEXT"
+                            " COLLATE \"default\""_qs),
+                 qPrintable(query.lastError().text()));
+        QVERIFY(query.exec(crnCollation));
+        QVERIFY(query.next());
+        QVERIFY(query.isNull(0)); // the database's default
+        query.finish();
+    }
+    QVERIFY2(query.exec(u"UPDATE schema_versions SET version = 1"
+                        " WHERE component = 'escalations'"_qs),
+             qPrintable(query.lastError().text()));
+
+    const std::unique_ptr<EscalationStore> store = EscalationStore::open(calls->database(), &error);
+    QVERIFY2(store, qPrintable(error));
+    QVERIFY(query.exec(u"SELECT version FROM schema_versions WHERE component = 'escalations'"_qs));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toInt(), 2);
+    query.finish();
+    if (TestDatabase::isPostgreSQL()) {
+        QVERIFY(query.exec(crnCollation));
+        QVERIFY(query.next());
+        QCOMPARE(query.value(0).toString(), u"C"_qs);
+        query.finish();
+    }
+    QByteArray sha;
+    bool failed = false;
+    const std::optional<StoredEscalation> kept = store->findByKey(u"old-key"_qs, &sha, &failed);
+    QVERIFY(kept);
+    QCOMPARE(kept->crn, crnOf(0));
+
+    SearchQuery escalated;
+    escalated.hasEscalation = true;
+    const SearchPage page = calls->search(escalated);
+    QCOMPARE(page.calls.size(), 1);
+    QCOMPARE(page.calls.constFirst().crn, crnOf(0));
 }
 
 QTEST_GUILESS_MAIN(TestEscalationSearch)
