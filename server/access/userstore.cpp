@@ -70,40 +70,29 @@ std::optional<QByteArray> UserStore::addUser(const QString &name, Role role, con
     const QString agent = CrnText::normalized(agentId.isEmpty() ? user : agentId);
     const QByteArray token = newToken();
 
+    // One statement, so that two commands adding one name at once (on one SQLite file or one
+    // PostgreSQL database) make one user: the database decides which came first, and the other
+    // is told that the name exists, not shown a unique-constraint error.
     QSqlQuery query(m_database);
-    query.prepare(u"SELECT count(*) FROM users WHERE name = ?"_qs);
+    query.prepare(u"INSERT INTO users (name, role, agent_id, token_hash, created_us, disabled)"
+                  " VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (name) "_qs
+                  + (mode == AddMode::New
+                         ? u"DO NOTHING"_qs
+                         : u"DO UPDATE SET role = excluded.role, agent_id = excluded.agent_id,"
+                           " token_hash = excluded.token_hash, disabled = 0"_qs));
     query.addBindValue(user);
-    if (!query.exec() || !query.next()) {
-        *error = u"Cannot read the users table: "_qs + query.lastError().text();
+    query.addBindValue(roleName(role));
+    query.addBindValue(agent);
+    query.addBindValue(QString::fromLatin1(tokenHash(token)));
+    query.addBindValue(nowUs());
+    if (!query.exec()) {
+        *error = u"Cannot write the users table: "_qs + query.lastError().text();
         return std::nullopt;
     }
-    const bool exists = query.value(0).toInt() > 0;
-    query.finish();
-    if (exists && mode == AddMode::New) {
+    if (query.numRowsAffected() != 1) {
         *error = QStringLiteral("A user named \"%1\" exists already; give --replace-token to "
                                 "make them a new token.")
                      .arg(user);
-        return std::nullopt;
-    }
-
-    if (exists) {
-        query.prepare(u"UPDATE users SET role = ?, agent_id = ?, token_hash = ?, disabled = 0"
-                      " WHERE name = ?"_qs);
-        query.addBindValue(roleName(role));
-        query.addBindValue(agent);
-        query.addBindValue(QString::fromLatin1(tokenHash(token)));
-        query.addBindValue(user);
-    } else {
-        query.prepare(u"INSERT INTO users (name, role, agent_id, token_hash, created_us, disabled)"
-                      " VALUES (?, ?, ?, ?, ?, 0)"_qs);
-        query.addBindValue(user);
-        query.addBindValue(roleName(role));
-        query.addBindValue(agent);
-        query.addBindValue(QString::fromLatin1(tokenHash(token)));
-        query.addBindValue(nowUs());
-    }
-    if (!query.exec()) {
-        *error = u"Cannot write the users table: "_qs + query.lastError().text();
         return std::nullopt;
     }
     return token;

@@ -114,6 +114,16 @@ bool AuditLog::flush(QString *error)
     };
     if (!m_database.transaction())
         return failed(m_database.lastError().text());
+    if (sqlDialect(m_database) == SqlDialect::PostgreSQL) {
+        // The id is the readers' cursor, so rows must become visible in the order of their ids.
+        // An identity hands out numbers at insert time, and two servers' flushes could commit
+        // in the other order: a reader between the two commits would move its cursor past the
+        // smaller id for good. This lock (which no reader takes) makes writers take turns from
+        // before their first number to their commit. SQLite's one write lock does the same.
+        QSqlQuery lock(m_database);
+        if (!lock.exec(u"LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"_qs))
+            return failed(lock.lastError().text());
+    }
     QSqlQuery insert(m_database);
     insert.prepare(u"INSERT INTO audit_log (at_us, user_name, role, action, crn, recording_id,"
                    " escalation_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_qs);

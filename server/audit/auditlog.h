@@ -61,7 +61,9 @@ struct AuditQuery
 // costs no write of its own: the queue is written in one transaction shortly after (kBatchMs,
 // on this thread's event loop), before any read through entries(), and when the log is
 // destroyed. A failed write is logged as a warning and the rows stay queued for the next
-// attempt. Lives on the thread of the connection, which it does not own.
+// attempt. Row ids grow in the order rows become visible, also with several servers on one
+// PostgreSQL database, so that a reader's cursor (the last id read) never passes a row that
+// is committed later. Lives on the thread of the connection, which it does not own.
 class AuditLog
 {
 public:

@@ -42,6 +42,11 @@ const QList<MigrationStep> kMigrations = {
           "  PRIMARY KEY (escalation_id, position))"_qs,
       },
       {} },
+    // PostgreSQL only: the call store keeps its CRNs in COLLATE "C" (bytewise, as SQLite), and
+    // a comparison takes the column's collation over the database's default, so that
+    // e.crn = c.crn in the calls search compared in "C", which escalations_by_crn (made in the
+    // default collation) cannot serve: has_escalation read the whole table for every call.
+    { 2, {}, { u"ALTER TABLE escalations ALTER COLUMN crn TYPE TEXT COLLATE \"C\""_qs } },
 };
 
 const QString kColumns

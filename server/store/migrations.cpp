@@ -32,6 +32,16 @@ bool exec(QSqlQuery &query, const QString &statement, QString *why)
     return false;
 }
 
+// Whether the component's tables are at version newest or later, outside any transaction; a
+// missing schema_versions table, or no row for the component, is not.
+bool upToDate(const QSqlDatabase &database, const QString &component, int newest)
+{
+    QSqlQuery query(database);
+    query.prepare(u"SELECT version FROM schema_versions WHERE component = ?"_qs);
+    query.addBindValue(component);
+    return query.exec() && query.next() && query.value(0).toInt() >= newest;
+}
+
 } // namespace
 
 bool applyMigrations(QSqlDatabase database, const QString &component,
@@ -55,8 +65,18 @@ bool applyMigrations(QSqlDatabase database, const QString &component,
         return false;
     };
 
-    if (!database.transaction())
+    const int newest = steps.isEmpty() ? 0 : steps.constLast().version;
+    if (dialect == SqlDialect::SQLite && !upToDate(database, component, newest)) {
+        // A SQLite transaction that reads first and writes later fails at once ("database is
+        // locked", with no busy wait) when another connection wrote in between, as two commands
+        // creating a new database's tables at once do. So a migration with work to do takes
+        // the write lock first; one with none only reads, and never waits for a long import.
+        QSqlQuery begin(database);
+        if (!begin.exec(u"BEGIN IMMEDIATE"_qs))
+            return failed(begin.lastError().text());
+    } else if (!database.transaction()) {
         return failed(database.lastError().text());
+    }
 
     QSqlQuery query(database);
     if (dialect == SqlDialect::PostgreSQL) {
@@ -81,7 +101,6 @@ bool applyMigrations(QSqlDatabase database, const QString &component,
     const int current = query.next() ? query.value(0).toInt() : 0;
     query.finish();
 
-    const int newest = steps.isEmpty() ? 0 : steps.constLast().version;
     if (current > newest)
         return failed(QStringLiteral("the database was written by a newer crn-server (%1 "
                                      "version %2, this one knows %3)")

@@ -1,12 +1,15 @@
 // The audit log of a real crn-server: which requests write which rows (call_viewed,
 // recording_downloaded with the byte ranges, recording_played), GET /api/v1/audit with its
-// filters and pages, and `crn-server audit export` as CSV.
+// filters and pages, and `crn-server audit export` as CSV. Also run against PostgreSQL
+// (postgres/tst_audit).
 
 #include "testcalls.h"
+#include "testdatabase.h"
 #include "testserver.h"
 
 #include "audit/auditlog.h"
 #include "store/callstore.h"
+#include "store/databaseaddress.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -19,9 +22,11 @@
 #include <QNetworkRequest>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QUrlQuery>
 
 #include <memory>
@@ -61,6 +66,7 @@ private Q_SLOTS:
     void badAuditParameters();
     void onlyAuditorsReadTheLog();
     void exportWritesCsv();
+    void idsBecomeVisibleInOrder();
 
 private:
     Answer send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &token,
@@ -78,7 +84,7 @@ private:
 void TestAudit::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    const QString database = m_dir.filePath(u"calls.db"_qs);
+    const QString database = TestDatabase::address(m_dir.filePath(u"calls.db"_qs));
     const QString root = m_dir.filePath(u"recordings"_qs);
     QVERIFY(QDir().mkpath(root));
     for (const QString &name : { u"a.wav"_qs, u"b.wav"_qs }) {
@@ -363,7 +369,7 @@ void TestAudit::onlyAuditorsReadTheLog()
 // expected CSV can be written by hand.
 void TestAudit::exportWritesCsv()
 {
-    const QString database = m_dir.filePath(u"export.db"_qs);
+    const QString database = TestDatabase::address(m_dir.filePath(u"export.db"_qs));
     QString why;
     {
         const std::unique_ptr<CallStore> store = CallStore::open(database, &why);
@@ -395,7 +401,7 @@ void TestAudit::exportWritesCsv()
         for (const QVariantList &row : rows) {
             for (const QVariant &value : row)
                 insert.addBindValue(value);
-            QVERIFY(insert.exec());
+            QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
         }
     }
 
@@ -435,6 +441,82 @@ void TestAudit::exportWritesCsv()
               { u"audit"_qs, u"export"_qs, u"--db"_qs, database, u"--from"_qs, u"soon"_qs });
     QVERIFY(bad.waitForFinished(30000));
     QCOMPARE(bad.exitCode(), 2);
+}
+
+// Another writer has inserted a row (and so drawn its id) but not committed yet, as another
+// server sharing the PostgreSQL database does in the middle of its flush. A flush now must wait
+// for it: committing its larger id first would let a reader see it, move its cursor past the
+// smaller one and never read that row. SQLite has one writer at a time by design.
+void TestAudit::idsBecomeVisibleInOrder()
+{
+    if (!TestDatabase::isPostgreSQL())
+        QSKIP("SQLite lets one connection write at a time; the order of two writers' commits is "
+              "a PostgreSQL question");
+    const QString database = TestDatabase::address(m_dir.filePath(u"order.db"_qs));
+    QString why;
+    const std::optional<DatabaseAddress> address = DatabaseAddress::parse(database, &why);
+    QVERIFY2(address, qPrintable(why));
+    {
+        const std::unique_ptr<CallStore> store = CallStore::open(database, &why);
+        QVERIFY2(store, qPrintable(why));
+        AuditLog log(store->database());
+        QVERIFY2(log.migrate(&why), qPrintable(why));
+    }
+
+    QVERIFY2(address->open(u"audit-other-writer"_qs, &why), qPrintable(why));
+    qint64 otherId = 0;
+    {
+        QSqlDatabase other = QSqlDatabase::database(u"audit-other-writer"_qs);
+        QVERIFY(other.transaction());
+        QSqlQuery insert(other);
+        QVERIFY2(insert.exec(u"INSERT INTO audit_log (at_us, user_name, role, action)"
+                             " VALUES (1, 'other', 'auditor', 'call_viewed') RETURNING id"_qs),
+                 qPrintable(insert.lastError().text()));
+        QVERIFY(insert.next());
+        otherId = insert.value(0).toLongLong();
+    }
+
+    // The flush on a thread of its own, with its own connection, as in another server.
+    bool flushed = false;
+    QString flushError;
+    std::unique_ptr<QThread> flusher(QThread::create([&] {
+        {
+            if (!address->open(u"audit-flusher"_qs, &flushError))
+                return;
+            AuditLog log(QSqlDatabase::database(u"audit-flusher"_qs));
+            log.record({ u"mine"_qs, Role::Supervisor, {} }, AuditAction::CallViewed,
+                       { kCallA, {}, {}, {} });
+            flushed = log.flush(&flushError);
+        }
+        QSqlDatabase::removeDatabase(u"audit-flusher"_qs);
+    }));
+    flusher->start();
+
+    // It waits on a lock of audit_log while the other writer's row is uncommitted.
+    const auto flushWaits = [&] {
+        QSqlQuery waiting(QSqlDatabase::database(u"audit-other-writer"_qs));
+        return waiting.exec(u"SELECT count(*) FROM pg_locks l JOIN pg_class c"
+                            " ON c.oid = l.relation WHERE c.relname = 'audit_log'"
+                            " AND NOT l.granted"_qs)
+            && waiting.next() && waiting.value(0).toInt() > 0;
+    };
+    const bool waited = QTest::qWaitFor(flushWaits, 10000);
+    QVERIFY(QSqlDatabase::database(u"audit-other-writer"_qs).commit());
+    QVERIFY(flusher->wait(30000));
+    QSqlDatabase::removeDatabase(u"audit-other-writer"_qs);
+    QVERIFY2(waited, "the flush did not wait for the uncommitted row before it");
+    QVERIFY2(flushed, qPrintable(flushError));
+
+    const std::unique_ptr<CallStore> store = CallStore::open(database, &why);
+    QVERIFY2(store, qPrintable(why));
+    AuditLog reader(store->database());
+    const std::optional<QList<AuditEntry>> rows = reader.entries({}, &why);
+    QVERIFY2(rows, qPrintable(why));
+    QCOMPARE(rows->size(), 2);
+    QCOMPARE(rows->at(0).id, otherId);
+    QCOMPARE(rows->at(0).user, u"other"_qs);
+    QCOMPARE(rows->at(1).user, u"mine"_qs);
+    QVERIFY(rows->at(1).id > otherId);
 }
 
 QTEST_GUILESS_MAIN(TestAudit)

@@ -1,8 +1,9 @@
 // `crn-server user add|list|disable` on a real call database and against a real crn-server:
 // the token is printed once and never stored, and what the commands change is what the server
-// answers.
+// answers. Also run against PostgreSQL (postgres/tst_usercommand).
 
 #include "testcalls.h"
+#include "testdatabase.h"
 #include "testserver.h"
 
 #include "store/callstore.h"
@@ -17,6 +18,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QTemporaryDir>
@@ -56,16 +58,21 @@ private Q_SLOTS:
     void init();
     void cleanup();
 
-    void addPrintsOnlyTheTokenAndStoresNoTrace();
+    void addPrintsOnlyTheToken();
+    void tokenIsInNoFileOfTheDatabase();
+    void tokenIsInNoColumn();
     void tokenWorksAndListShowsNoSecret();
     void existingNameIsRefusedUnlessReplaced();
     void agentIdDefaultsToNormalisedName();
     void disableEndsTheTokenOfARunningServer();
+    void concurrentAddsMakeOneUser();
     void usageErrors_data();
     void usageErrors();
 
 private:
     int statusWith(const QByteArray &token);
+    // Runs `user add carol --role supervisor`: its standard output, empty on failure.
+    QByteArray addCarol();
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_database;
@@ -77,7 +84,7 @@ void TestUserCommand::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    m_database = m_dir->filePath(u"calls.db"_qs);
+    m_database = TestDatabase::address(m_dir->filePath(u"calls.db"_qs));
     m_server = std::make_unique<TestServer>(m_database);
     QString why;
     QVERIFY2(
@@ -106,50 +113,111 @@ int TestUserCommand::statusWith(const QByteArray &token)
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
-void TestUserCommand::addPrintsOnlyTheTokenAndStoresNoTrace()
+QByteArray TestUserCommand::addCarol()
 {
     const Run add = crnServer({ u"user"_qs, u"add"_qs, u"carol"_qs, u"--role"_qs, u"supervisor"_qs,
                                 u"--db"_qs, m_database });
-    QCOMPARE(add.exitCode, 0);
+    if (add.exitCode != 0) {
+        qWarning("user add failed: %s", add.err.constData());
+        return {};
+    }
+    return add.out;
+}
+
+void TestUserCommand::addPrintsOnlyTheToken()
+{
+    const QByteArray out = addCarol();
     // "crn_" and base64url of 32 bytes without padding: 43 characters; one line, nothing else.
     static const QRegularExpression shape(u"^crn_[A-Za-z0-9_-]{43}\n$"_qs);
-    QVERIFY2(shape.match(QString::fromLatin1(add.out)).hasMatch(), add.out.constData());
-    const QByteArray token = add.out.trimmed();
+    QVERIFY2(shape.match(QString::fromLatin1(out)).hasMatch(), out.constData());
+    const QByteArray raw = QByteArray::fromBase64(
+        out.trimmed().mid(4), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    QCOMPARE(raw.size(), 32);
+
+    QString why;
+    QVERIFY2(m_server->start(0, &why), qPrintable(why));
+    QCOMPARE(statusWith(out.trimmed()), 200);
+}
+
+void TestUserCommand::tokenIsInNoFileOfTheDatabase()
+{
+    if (TestDatabase::isPostgreSQL())
+        QSKIP("reads the bytes of the SQLite file and its journal; on PostgreSQL "
+              "tokenIsInNoColumn reads every column of every table");
+    const QByteArray token = addCarol().trimmed();
+    QVERIFY(!token.isEmpty());
     const QByteArray secret = token.mid(4);
     const QByteArray raw = QByteArray::fromBase64(
         secret, QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-    QCOMPARE(raw.size(), 32);
 
-    // Neither the token, its secret part nor its 32 bytes are in any file of the database.
+    // Neither the token's secret part nor its 32 bytes are in any file of the database; the
+    // stored hash is, which shows that the files read are the ones written.
+    const QByteArray hash = QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex();
+    bool hashSeen = false;
     for (const QString &name : QDir(m_dir->path()).entryList(QDir::Files)) {
         QFile file(m_dir->filePath(name));
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray bytes = file.readAll();
         QVERIFY2(!bytes.contains(secret) && !bytes.contains(raw), qPrintable(name));
+        hashSeen = hashSeen || bytes.contains(hash);
     }
+    QVERIFY(hashSeen);
+}
 
-    // Nor in any text column of any table.
+// Every column of every table, read as text: on SQLite through SELECT *, on PostgreSQL each
+// column that information_schema lists, cast to text (bytea as its hex form). Neither the
+// token's secret part, nor its 32 bytes in hex, is in any value; its SHA-256 is, in
+// users.token_hash, which shows that the walk reads what the command wrote.
+void TestUserCommand::tokenIsInNoColumn()
+{
+    const QByteArray token = addCarol().trimmed();
+    QVERIFY(!token.isEmpty());
+    const QString secret = QString::fromLatin1(token.mid(4));
+    const QString rawHex = QString::fromLatin1(
+        QByteArray::fromBase64(token.mid(4),
+                               QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)
+            .toHex());
+    const QString hash
+        = QString::fromLatin1(QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex());
+
     QString why;
-    {
-        const std::unique_ptr<CallStore> store = CallStore::open(m_database, &why);
-        QVERIFY2(store, qPrintable(why));
-        const QStringList tables = store->database().tables();
-        QVERIFY(tables.contains(u"users"_qs));
-        for (const QString &table : tables) {
-            QSqlQuery query(store->database());
-            QVERIFY(query.exec(u"SELECT * FROM \""_qs + table + u'"'));
-            while (query.next()) {
-                for (int column = 0; column < query.record().count(); ++column) {
-                    const QString value = query.value(column).toString();
-                    QVERIFY2(!value.contains(QString::fromLatin1(secret)),
-                             qPrintable(table + u'.' + query.record().fieldName(column)));
-                }
-            }
+    const std::unique_ptr<CallStore> store = CallStore::open(m_database, &why);
+    QVERIFY2(store, qPrintable(why));
+    QList<std::pair<QString, QString>> columns; // (table, column), quoted for SQL
+    QSqlQuery query(store->database());
+    if (TestDatabase::isPostgreSQL()) {
+        QVERIFY2(query.exec(u"SELECT quote_ident(table_schema) || '.' || quote_ident(table_name),"
+                            " quote_ident(column_name) FROM information_schema.columns"
+                            " WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+                            " AND table_catalog = current_database()"_qs),
+                 qPrintable(query.lastError().text()));
+        while (query.next())
+            columns.append({ query.value(0).toString(), query.value(1).toString() });
+    } else {
+        for (const QString &table : store->database().tables()) {
+            const QSqlRecord record = store->database().record(table);
+            for (int i = 0; i < record.count(); ++i)
+                columns.append({ u'"' + table + u'"', u'"' + record.fieldName(i) + u'"' });
         }
     }
+    QVERIFY(columns.contains(
+        std::pair { TestDatabase::isPostgreSQL() ? u"public.users"_qs : u"\"users\""_qs,
+                    TestDatabase::isPostgreSQL() ? u"token_hash"_qs : u"\"token_hash\""_qs }));
 
-    QVERIFY2(m_server->start(0, &why), qPrintable(why));
-    QCOMPARE(statusWith(token), 200);
+    bool hashSeen = false;
+    for (const auto &[table, column] : std::as_const(columns)) {
+        const QString cast = TestDatabase::isPostgreSQL() ? column + u"::text"_qs : column;
+        QVERIFY2(query.exec(u"SELECT "_qs + cast + u" FROM "_qs + table),
+                 qPrintable(query.lastError().text()));
+        while (query.next()) {
+            const QString value = query.value(0).toString();
+            const QString where = table + u'.' + column;
+            QVERIFY2(!value.contains(secret), qPrintable(where));
+            QVERIFY2(!value.contains(rawHex, Qt::CaseInsensitive), qPrintable(where));
+            hashSeen = hashSeen || value == hash;
+        }
+    }
+    QVERIFY(hashSeen);
 }
 
 void TestUserCommand::tokenWorksAndListShowsNoSecret()
@@ -245,6 +313,40 @@ void TestUserCommand::disableEndsTheTokenOfARunningServer()
     QCOMPARE(unknown.exitCode, 1);
 }
 
+// Four administrators add the same name at once (or a script runs twice): one command makes
+// the user and prints its token, the others are refused as for an existing name, and the one
+// token printed is the one that works.
+void TestUserCommand::concurrentAddsMakeOneUser()
+{
+    QList<std::shared_ptr<QProcess>> adds;
+    for (int i = 0; i < 4; ++i) {
+        auto process = std::make_shared<QProcess>();
+        process->start(QStringLiteral(CRN_SERVER_BINARY),
+                       { u"user"_qs, u"add"_qs, u"hana"_qs, u"--role"_qs, u"supervisor"_qs,
+                         u"--db"_qs, m_database });
+        adds.append(process);
+    }
+    QByteArrayList tokens;
+    for (const auto &process : std::as_const(adds)) {
+        QVERIFY(process->waitForFinished(30000));
+        const QByteArray err = process->readAllStandardError();
+        if (process->exitCode() == 0) {
+            tokens.append(process->readAllStandardOutput().trimmed());
+            continue;
+        }
+        QCOMPARE(process->exitCode(), 1);
+        QVERIFY2(err.contains("exists already"), err.constData());
+        QVERIFY(process->readAllStandardOutput().isEmpty());
+    }
+    QCOMPARE(tokens.size(), 1);
+
+    const Run list = crnServer({ u"user"_qs, u"list"_qs, u"--db"_qs, m_database });
+    QCOMPARE(list.out.count("\nhana\t"), 1);
+    QString why;
+    QVERIFY2(m_server->start(0, &why), qPrintable(why));
+    QCOMPARE(statusWith(tokens.constFirst()), 200);
+}
+
 void TestUserCommand::usageErrors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -259,6 +361,13 @@ void TestUserCommand::usageErrors_data()
     QTest::newRow("no database") << QStringList { u"user"_qs, u"list"_qs } << 2;
     QTest::newRow("missing database file")
         << QStringList { u"user"_qs, u"list"_qs, u"--db"_qs, u"/nonexistent/calls.db"_qs } << 1;
+    if (TestDatabase::isPostgreSQL()) {
+        // The cluster runs, the database does not exist: refused, not created.
+        QTest::newRow("missing PostgreSQL database")
+            << QStringList { u"user"_qs, u"list"_qs, u"--db"_qs,
+                             TestDatabase::missingDatabaseAddress() }
+            << 1;
+    }
 }
 
 void TestUserCommand::usageErrors()
@@ -272,6 +381,12 @@ void TestUserCommand::usageErrors()
     QCOMPARE(run.exitCode, exitCode);
     QVERIFY(run.out.isEmpty());
     QVERIFY(!run.err.isEmpty());
+    // A database URL's password is never repeated in the sentence.
+    for (const QString &argument : std::as_const(arguments)) {
+        const QString password = QUrl(argument).password();
+        if (!password.isEmpty())
+            QVERIFY2(!run.err.contains(password.toUtf8()), run.err.constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestUserCommand)

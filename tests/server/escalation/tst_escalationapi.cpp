@@ -3,20 +3,22 @@
 #include "escalation/escalationstore.h"
 #include "store/callstore.h"
 #include "testcalls.h"
+#include "testdatabase.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
 
-// The escalation handlers over a real SQLite call database: every validation rule with the
-// field it names, idempotent creation, status changes with their history, the list's filters
-// and pages, and what an agent may see. The routes and their roles are tested against a real
-// crn-server in tst_escalationserver.
+// The escalation handlers over a real call database (SQLite; a PostgreSQL database on the
+// postgres/ run): every validation rule with the field it names, idempotent creation, status
+// changes with their history, the list's filters and pages, and what an agent may see. The
+// routes and their roles are tested against a real crn-server in tst_escalationserver.
 class TestEscalationApi : public QObject
 {
     Q_OBJECT
@@ -25,6 +27,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void cleanup();
+    void cleanupTestCase();
 
     void options();
     void createRepeatConflict();
@@ -120,26 +123,38 @@ int TestEscalationApi::rowCount(const QString &table)
     return query.value(0).toInt();
 }
 
+// One database for the whole test, its calls saved once: a fresh PostgreSQL database for each
+// of the fifty-odd runs would cost seconds. init() empties the escalation tables instead.
 void TestEscalationApi::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
-}
-
-void TestEscalationApi::init()
-{
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     QString error;
-    m_calls = CallStore::open(m_dir->filePath(u"calls.sqlite"_qs), &error);
+    m_calls = CallStore::open(TestDatabase::address(m_dir->filePath(u"calls.sqlite"_qs)), &error);
     QVERIFY2(m_calls, qPrintable(error));
     QVERIFY2(m_calls->saveCalls(callsWithRecording()), qPrintable(m_calls->errorString()));
     m_store = EscalationStore::open(m_calls->database(), &error);
     QVERIFY2(m_store, qPrintable(error));
+}
+
+void TestEscalationApi::init()
+{
+    QVERIFY(m_store);
+    QSqlQuery query(m_calls->database());
+    for (const QString &table : { u"escalation_history"_qs, u"escalations"_qs })
+        QVERIFY2(query.exec(u"DELETE FROM "_qs + table), qPrintable(query.lastError().text()));
+    QCOMPARE(rowCount(u"escalations"_qs), 0);
     m_api = std::make_unique<EscalationApi>(m_calls.get(), m_store.get(),
                                             EscalationCatalogue::builtIn());
 }
 
 void TestEscalationApi::cleanup()
+{
+    m_api.reset();
+}
+
+void TestEscalationApi::cleanupTestCase()
 {
     m_api.reset();
     m_store.reset();

@@ -5,7 +5,10 @@
 // validating proxy.
 
 #include "testcalls.h"
+#include "testdatabase.h"
 #include "testserver.h"
+
+#include "store/databaseaddress.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -82,6 +85,7 @@ private:
     int escalationRows(const QString &where = {});
 
     QTemporaryDir m_dir;
+    QString m_database; // --db: the SQLite file, or a PostgreSQL URL on the postgres/ run
     std::unique_ptr<TestServer> m_server;
     QNetworkAccessManager m_network;
     QByteArray m_operatorAgent; // an agent of the calls whose agent is "Operator"
@@ -94,7 +98,8 @@ void TestEscalationServer::initTestCase()
         if (const QString why = ContractProxy::unavailableReason(); !why.isEmpty())
             QSKIP(qPrintable(why));
     }
-    m_server = std::make_unique<TestServer>(m_dir.filePath(u"calls.db"_qs));
+    m_database = TestDatabase::address(m_dir.filePath(u"calls.db"_qs));
+    m_server = std::make_unique<TestServer>(m_database);
     QString why;
     QList<Call> calls = TestCalls::servedCalls();
     // The second call was taken by another agent.
@@ -171,12 +176,16 @@ Answer TestEscalationServer::call(const QByteArray &method, const QString &path,
 
 int TestEscalationServer::escalationRows(const QString &where)
 {
-    QSqlDatabase db = QSqlDatabase::contains(u"escalation-count"_qs)
-        ? QSqlDatabase::database(u"escalation-count"_qs)
-        : QSqlDatabase::addDatabase(u"QSQLITE"_qs, u"escalation-count"_qs);
-    db.setDatabaseName(m_dir.filePath(u"calls.db"_qs));
-    if (!db.isOpen() && !db.open())
-        return -1;
+    // A connection of the test's own, as the server's database sees it.
+    if (!QSqlDatabase::contains(u"escalation-count"_qs)) {
+        QString why;
+        const std::optional<DatabaseAddress> address = DatabaseAddress::parse(m_database, &why);
+        if (!address || !address->open(u"escalation-count"_qs, &why)) {
+            qWarning("Cannot open the test's database: %s", qPrintable(why));
+            return -1;
+        }
+    }
+    QSqlDatabase db = QSqlDatabase::database(u"escalation-count"_qs);
     QSqlQuery query(db);
     if (!query.exec(u"SELECT count(*) FROM escalations"_qs
                     + (where.isEmpty() ? QString() : u" WHERE "_qs + where))
@@ -285,11 +294,11 @@ void TestEscalationServer::concurrentDuplicates()
 
 void TestEscalationServer::twoServersOneDatabase()
 {
-    // A second crn-server process on the same database file, straight on its own port.
+    // A second crn-server process on the same database (the SQLite file, or the PostgreSQL
+    // database on the postgres/ run), straight on its own port.
     QProcess second;
     second.setProgram(QStringLiteral(CRN_SERVER_BINARY));
-    second.setArguments({ u"serve"_qs, u"--db"_qs, m_dir.filePath(u"calls.db"_qs), u"--listen"_qs,
-                          u"127.0.0.1:0"_qs });
+    second.setArguments({ u"serve"_qs, u"--db"_qs, m_database, u"--listen"_qs, u"127.0.0.1:0"_qs });
     second.start();
     QVERIFY(second.waitForStarted(10000));
     static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)"_qs);
@@ -308,23 +317,56 @@ void TestEscalationServer::twoServersOneDatabase()
     secondUrl.setHost(u"127.0.0.1"_qs);
     secondUrl.setPort(port);
 
-    // Each round sends one key to both processes at once; ten rounds give the two many chances
-    // to meet in the database.
+    // Each round sends one key eight times, four to each process, all before any answer is
+    // read; ten rounds give the two many chances to meet in the database. Exactly one request
+    // creates, the seven others repeat it, and every answer names the one escalation.
     for (int round = 0; round < 10; ++round) {
         const QByteArray key = "two-servers-" + QByteArray::number(round);
         const QByteArray body
             = QJsonDocument(request(QStringLiteral("Round %1").arg(round))).toJson();
-        QNetworkReply *first
-            = send("POST", u"/api/v1/escalations"_qs, body, m_server->authorization(), key);
-        QNetworkReply *other = send("POST", u"/api/v1/escalations"_qs, body,
-                                    m_server->authorization(), key, secondUrl);
-        const Answer a = finish(first);
-        const Answer b = finish(other);
-        QCOMPARE(QList<int>({ a.status, b.status }).count(201), 1);
-        QCOMPARE(QList<int>({ a.status, b.status }).count(200), 1);
-        QCOMPARE(a.json.value(u"id"), b.json.value(u"id"));
+        QList<QNetworkReply *> replies;
+        for (int i = 0; i < 8; ++i)
+            replies.append(send("POST", u"/api/v1/escalations"_qs, body, m_server->authorization(),
+                                key, i % 2 ? secondUrl : QUrl()));
+        QList<int> statuses;
+        QSet<QString> ids;
+        for (QNetworkReply *reply : std::as_const(replies)) {
+            const Answer answer = finish(reply);
+            statuses.append(answer.status);
+            ids.insert(answer.json.value(u"id").toString());
+        }
+        QStringList seen;
+        for (const int status : std::as_const(statuses))
+            seen.append(QString::number(status));
+        QVERIFY2(statuses.count(201) == 1 && statuses.count(200) == 7,
+                 qPrintable(u"round "_qs + QString::number(round) + u": "_qs + seen.join(u' ')));
+        QCOMPARE(ids.size(), 1);
+        QVERIFY(ids.cbegin()->startsWith(u"esc_"));
         QCOMPARE(escalationRows(u"idempotency_key = '"_qs + QString::fromLatin1(key) + u'\''), 1);
     }
+
+    // Eight comments on one escalation at once, four through each process: each gets its own
+    // place in the history (the positions are a primary key, so a collision would be a 500).
+    const Answer created = call("POST", u"/api/v1/escalations"_qs, request(u"Comment race"_qs),
+                                Role::Supervisor, "two-servers-comments");
+    QCOMPARE(created.status, 201);
+    const QString path = u"/api/v1/escalations/"_qs + created.json.value(u"id").toString();
+    QList<QNetworkReply *> patches;
+    for (int i = 0; i < 8; ++i) {
+        const QJsonObject comment { { u"comment"_qs,
+                                      QString(u"Comment "_qs + QString::number(i)) } };
+        patches.append(send("PATCH", path, QJsonDocument(comment).toJson(),
+                            m_server->authorization(), {}, i % 2 ? secondUrl : QUrl()));
+    }
+    for (QNetworkReply *reply : std::as_const(patches))
+        QCOMPARE(finish(reply).status, 200);
+    const QJsonArray history = call("GET", path).json.value(u"history").toArray();
+    QCOMPARE(history.size(), 1 + 8);
+    QSet<QString> comments;
+    for (const QJsonValue &change : history)
+        comments.insert(change.toObject().value(u"comment").toString());
+    QCOMPARE(comments.size(), 1 + 8); // eight comments and the creation's none
+
     second.terminate();
     QVERIFY(second.waitForFinished(10000));
 }
@@ -455,8 +497,8 @@ void TestEscalationServer::catalogueFile()
     bad.close();
     QProcess refused;
     refused.start(QStringLiteral(CRN_SERVER_BINARY),
-                  { u"serve"_qs, u"--db"_qs, m_dir.filePath(u"calls.db"_qs), u"--listen"_qs,
-                    u"127.0.0.1:0"_qs, u"--escalations"_qs, bad.fileName() });
+                  { u"serve"_qs, u"--db"_qs, m_database, u"--listen"_qs, u"127.0.0.1:0"_qs,
+                    u"--escalations"_qs, bad.fileName() });
     QVERIFY(refused.waitForFinished(10000));
     QCOMPARE(refused.exitCode(), 1);
     const QString error = QString::fromUtf8(refused.readAllStandardError());

@@ -5,6 +5,7 @@
 
 #include "access/caller.h"
 #include "testcalls.h"
+#include "testdatabase.h"
 #include "testserver.h"
 
 #include <QFileInfo>
@@ -122,13 +123,15 @@ void TestRouteRoles::initTestCase()
     QVERIFY(m_document.size() >= 5);
 
     QString why;
-    QVERIFY2(TestServer(m_dir.filePath(u"calls.db"_qs)).writeDatabase(TestCalls::all(), &why),
+    QVERIFY2(TestServer(TestDatabase::address(m_dir.filePath(u"calls.db"_qs)))
+                 .writeDatabase(TestCalls::all(), &why),
              qPrintable(why));
 
     // The table as the real binary builds it.
     QProcess list;
     list.start(QStringLiteral(CRN_SERVER_BINARY),
-               { u"serve"_qs, u"--db"_qs, m_dir.filePath(u"calls.db"_qs), u"--list-routes"_qs });
+               { u"serve"_qs, u"--db"_qs, TestDatabase::address(m_dir.filePath(u"calls.db"_qs)),
+                 u"--list-routes"_qs });
     QVERIFY(list.waitForFinished(30000));
     QVERIFY2(list.exitCode() == 0, list.readAllStandardError().constData());
     const QJsonArray table = QJsonDocument::fromJson(list.readAllStandardOutput()).array();
@@ -146,7 +149,7 @@ void TestRouteRoles::initTestCase()
         m_table.append(routed);
     }
 
-    m_server = std::make_unique<TestServer>(m_dir.filePath(u"calls.db"_qs));
+    m_server = std::make_unique<TestServer>(TestDatabase::address(m_dir.filePath(u"calls.db"_qs)));
     QVERIFY2(m_server->start(0, &why), qPrintable(why));
     // An agent who took part in c2 and c5 (agent "Bob"), so that reading c2 is theirs to do.
     QByteArray bob;
