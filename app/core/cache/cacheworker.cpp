@@ -15,13 +15,6 @@
 
 namespace {
 
-// SQLite's primary result codes for a file that is not a database or is damaged inside.
-bool isDamage(const QSqlError &error)
-{
-    const QString code = error.nativeErrorCode();
-    return code == u"26" || code == u"11";
-}
-
 // Rolls back unless commit() succeeded, so an early return never leaves half a call behind.
 class Transaction
 {
@@ -72,7 +65,7 @@ CacheWorker::CacheWorker()
 
 CacheWorker::~CacheWorker()
 {
-    closeConnection();
+    m_db.close();
 }
 
 qint64 CacheWorker::nowMs() const
@@ -94,32 +87,49 @@ bool CacheWorker::open(const QString &filePath)
         return fail(tr("The local call cache cannot be created in %1.").arg(info.absolutePath()),
                     QString());
 
-    OpenResult result = openConnection(filePath);
-    if (result == OpenResult::Damaged || result == OpenResult::Newer) {
-        closeConnection();
-        const QString keptAs = moveAside(filePath);
-        if (keptAs.isEmpty())
-            return fail(tr("The local call cache %1 is damaged and cannot be set aside; the "
-                           "console works without it.")
-                            .arg(QDir::toNativeSeparators(filePath)),
-                        QString());
-        m_resetSentence = result == OpenResult::Damaged
-            ? tr("The local call cache was damaged, so it was kept as %1 and a new, empty "
-                 "cache was started.")
-                  .arg(keptAs)
-            : tr("The local call cache was written by a newer console, so it was kept as %1 "
-                 "and a new, empty cache was started.")
-                  .arg(keptAs);
-        qCWarning(lcCache).noquote() << "set aside" << filePath << "as" << keptAs;
-        result = openConnection(filePath);
-    }
+    // auto_vacuum only takes on a new file, and only before WAL writes the file's header: every
+    // commit that drops calls then gives their pages back, so the file shrinks with the cache.
+    const LocalDatabase::Setup setup {
+        u"crn-cache"_qs,
+        { u"PRAGMA auto_vacuum=FULL"_qs, u"PRAGMA journal_mode=WAL"_qs,
+          u"PRAGMA synchronous=NORMAL"_qs, u"PRAGMA foreign_keys=ON"_qs },
+        kSchemaVersion,
+        [this] {
+            return migrate();
+        }
+    };
+    QString why;
+    const bool opened = m_db.open(filePath, setup, &why);
 
-    if (result != OpenResult::Ready) {
-        closeConnection();
+    const QString keptAs = m_db.keptAs();
+    switch (m_db.setAside()) {
+    case LocalDatabase::SetAside::No:
+        break;
+    case LocalDatabase::SetAside::Damaged:
+        m_resetSentence = tr("The local call cache was damaged, so it was kept as %1 and a new, "
+                             "empty cache was started.")
+                              .arg(keptAs);
+        break;
+    case LocalDatabase::SetAside::Newer:
+        m_resetSentence = tr("The local call cache was written by a newer console, so it was kept "
+                             "as %1 and a new, empty cache was started.")
+                              .arg(keptAs);
+        break;
+    case LocalDatabase::SetAside::CouldNot:
+        return fail(tr("The local call cache %1 is damaged and cannot be set aside; the "
+                       "console works without it.")
+                        .arg(QDir::toNativeSeparators(filePath)),
+                    why);
+    }
+    if (!keptAs.isEmpty())
+        qCWarning(lcCache).noquote() << "set aside" << filePath << "as" << keptAs;
+
+    if (!opened) {
         if (m_problem.isEmpty())
-            m_problem = tr("The local call cache %1 cannot be opened; the console works without "
+            return fail(tr("The local call cache %1 cannot be opened; the console works without "
                            "it.")
-                            .arg(QDir::toNativeSeparators(filePath));
+                            .arg(QDir::toNativeSeparators(filePath)),
+                        why);
         return false;
     }
     // Damage met on the way was dealt with; it is reported through the reset sentence.
@@ -129,90 +139,9 @@ bool CacheWorker::open(const QString &filePath)
     return true;
 }
 
-CacheWorker::OpenResult CacheWorker::openConnection(const QString &filePath)
-{
-    static QAtomicInteger<int> counter;
-    m_connectionName = u"crn-cache-"_qs + QString::number(counter.fetchAndAddRelaxed(1));
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_qs, m_connectionName);
-    db.setDatabaseName(filePath);
-    // The console may run twice on one cache; wait for the other's write rather than fail.
-    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_qs);
-    if (!db.open()) {
-        fail(tr("The local call cache cannot be opened."), db.lastError().text());
-        return isDamage(db.lastError()) ? OpenResult::Damaged : OpenResult::Failed;
-    }
-
-    // SQLite opens any file lazily; the first read is where garbage shows.
-    QSqlQuery query(db);
-    if (!query.exec(u"PRAGMA quick_check"_qs)) {
-        qCWarning(lcCache).noquote() << "quick_check failed:" << query.lastError().text();
-        if (isDamage(query.lastError()))
-            return OpenResult::Damaged;
-        fail(tr("The local call cache cannot be read."), query.lastError().text());
-        return OpenResult::Failed;
-    }
-    if (!query.next() || query.value(0).toString() != u"ok") {
-        qCWarning(lcCache).noquote() << "quick_check found damage:" << query.value(0).toString();
-        return OpenResult::Damaged;
-    }
-
-    // auto_vacuum only takes on a new file, and only before WAL writes the file's header: every
-    // commit that drops calls then gives their pages back, so the file shrinks with the cache.
-    for (const char *statement : { "PRAGMA auto_vacuum=FULL", "PRAGMA journal_mode=WAL",
-                                   "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON" }) {
-        if (!query.exec(QString::fromLatin1(statement))) {
-            fail(tr("The local call cache cannot be prepared."), query.lastError().text());
-            return isDamage(query.lastError()) ? OpenResult::Damaged : OpenResult::Failed;
-        }
-    }
-
-    if (!query.exec(u"PRAGMA user_version"_qs) || !query.next()) {
-        fail(tr("The local call cache cannot be read."), query.lastError().text());
-        return OpenResult::Failed;
-    }
-    const int version = query.value(0).toInt();
-    // An open read would keep the migration from dropping what it replaces.
-    query.finish();
-    if (version > kSchemaVersion)
-        return OpenResult::Newer;
-    return migrate() ? OpenResult::Ready : OpenResult::Failed;
-}
-
-void CacheWorker::closeConnection()
-{
-    m_open = false;
-    if (m_connectionName.isEmpty())
-        return;
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connectionName);
-    m_connectionName.clear();
-}
-
-// Renames the file and its WAL companions to calls.sqlite.corrupt-<UTC time>; returns the new
-// file name, or an empty string when the file could not be moved.
-QString CacheWorker::moveAside(const QString &filePath)
-{
-    const QString stamp = QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss"_qs);
-    QString target = filePath + u".corrupt-"_qs + stamp;
-    for (int n = 2; QFile::exists(target); ++n)
-        target = filePath + u".corrupt-"_qs + stamp + u'-' + QString::number(n);
-
-    if (!QFile::rename(filePath, target))
-        return {};
-    // A WAL left from the damaged file must not be replayed into the new one.
-    for (const QString &suffix : { u"-wal"_qs, u"-shm"_qs }) {
-        if (QFile::exists(filePath + suffix) && !QFile::rename(filePath + suffix, target + suffix))
-            QFile::remove(filePath + suffix);
-    }
-    return QFileInfo(target).fileName();
-}
-
 bool CacheWorker::migrate()
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = m_db.database();
     QSqlQuery query(db);
     if (!query.exec(u"PRAGMA user_version"_qs) || !query.next())
         return fail(tr("The local call cache cannot be read."), query.lastError().text());
@@ -292,7 +221,7 @@ std::optional<CachedCall> CacheWorker::lookup(const QString &normalizedKey)
         return std::nullopt;
 
     // A CRN wins over a leg id of the same spelling, then the copy fetched last.
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = m_db.database();
     QSqlQuery query(db);
     query.prepare(u"SELECT c.crn, c.document, c.fetched_at, c.etag, c.checked_at"
                   " FROM call_keys k JOIN calls c ON c.crn = k.crn"
@@ -331,7 +260,7 @@ void CacheWorker::markOpened(const QString &crn, const QDateTime &openedAt)
     if (!m_open)
         return;
 
-    QSqlQuery touch(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery touch(m_db.database());
     touch.prepare(u"UPDATE calls SET last_opened = ? WHERE crn = ?"_qs);
     touch.addBindValue(openedAt.toMSecsSinceEpoch());
     touch.addBindValue(crn);
@@ -345,7 +274,7 @@ bool CacheWorker::store(const Call &call, const QString &etag, const QDateTime &
     if (!m_open)
         return false;
 
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = m_db.database();
     Transaction transaction(db);
     if (!transaction.isActive())
         return fail(tr("The local call cache cannot be written."), db.lastError().text());
@@ -412,7 +341,7 @@ bool CacheWorker::confirm(const QString &crn, const QString &etag, const QDateTi
         return false;
 
     // An empty etag keeps the one stored: the server confirmed the document, not a new tag.
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     query.prepare(u"UPDATE calls SET checked_at = max(checked_at, ?),"
                   " etag = CASE WHEN coalesce(?, '') <> '' THEN ? ELSE etag END WHERE crn = ?"_qs);
     query.addBindValue(checkedAt.isValid() ? checkedAt.toMSecsSinceEpoch() : nowMs());
@@ -430,7 +359,7 @@ CacheUsage CacheWorker::usage()
     if (!m_open)
         return result;
 
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     if (!query.exec(u"SELECT count(*), coalesce(sum(bytes), 0) FROM calls"_qs) || !query.next()) {
         fail(tr("The local call cache cannot be read."), query.lastError().text());
         return result;
@@ -445,7 +374,7 @@ bool CacheWorker::clear()
     if (!m_open)
         return false;
 
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = m_db.database();
     {
         Transaction transaction(db);
         QSqlQuery query(db);
@@ -500,7 +429,7 @@ int CacheWorker::enforceLimits()
 
 int CacheWorker::evict(const QString &statement, qint64 bound, const char *reason)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     query.prepare(statement);
     query.addBindValue(bound);
     if (!query.exec()) {
@@ -519,7 +448,7 @@ QList<CachedSummary> CacheWorker::recent(int count)
     if (!m_open || count <= 0)
         return result;
 
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     query.setForwardOnly(true);
     query.prepare(u"SELECT summary, fetched_at, last_opened, max(checked_at, fetched_at)"
                   " FROM calls"

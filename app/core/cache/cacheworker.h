@@ -2,6 +2,8 @@
 
 #include "cache/callcache.h"
 
+#include "storage/localdatabase.h"
+
 #include <QObject>
 #include <QSqlDatabase>
 #include <QString>
@@ -59,17 +61,12 @@ public:
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
 
 private:
-    enum class OpenResult { Ready, Damaged, Newer, Failed };
-
-    OpenResult openConnection(const QString &filePath);
-    void closeConnection();
-    QString moveAside(const QString &filePath);
     bool migrate();
     bool fail(const QString &sentence, const QString &why);
     qint64 nowMs() const;
     int evict(const QString &statement, qint64 bound, const char *reason);
 
-    QString m_connectionName;
+    LocalDatabase m_db;
     QString m_resetSentence;
     QString m_problem;
     std::function<void()> m_probe;

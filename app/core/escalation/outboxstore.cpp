@@ -15,13 +15,6 @@
 
 namespace {
 
-// SQLite's primary result codes for a file that is not a database or is damaged inside.
-bool isDamage(const QSqlError &error)
-{
-    const QString code = error.nativeErrorCode();
-    return code == u"26" || code == u"11";
-}
-
 qint64 toMs(const QDateTime &time)
 {
     return time.toMSecsSinceEpoch();
@@ -59,7 +52,7 @@ OutboxStore::OutboxStore() = default;
 
 OutboxStore::~OutboxStore()
 {
-    closeConnection();
+    m_db.close();
 }
 
 bool OutboxStore::fail(const QString &sentence, const QString &why)
@@ -78,32 +71,49 @@ bool OutboxStore::open(const QString &filePath)
                         .arg(QDir::toNativeSeparators(info.absolutePath())),
                     QString());
 
-    OpenResult result = openConnection(filePath);
-    if (result == OpenResult::Damaged || result == OpenResult::Newer) {
-        closeConnection();
-        const QString keptAs = moveAside(filePath);
-        if (keptAs.isEmpty())
-            return fail(tr("The escalation outbox %1 is damaged and cannot be set aside, so "
-                           "escalations cannot be submitted.")
-                            .arg(QDir::toNativeSeparators(filePath)),
-                        QString());
-        m_resetSentence = result == OpenResult::Damaged
-            ? tr("The escalation outbox was damaged, so it was kept as %1 and a new, empty "
-                 "outbox was started; escalations in it that had not been sent were not sent.")
-                  .arg(keptAs)
-            : tr("The escalation outbox was written by a newer console, so it was kept as %1 "
-                 "and a new, empty outbox was started.")
-                  .arg(keptAs);
-        qCWarning(lcCache).noquote() << "outbox: set aside" << filePath << "as" << keptAs;
-        result = openConnection(filePath);
-    }
+    // synchronous=FULL: a submission is on the disk, not just in the WAL's page cache, before
+    // the console calls it queued.
+    const LocalDatabase::Setup setup { u"crn-outbox"_qs,
+                                       { u"PRAGMA journal_mode=WAL"_qs,
+                                         u"PRAGMA synchronous=FULL"_qs,
+                                         u"PRAGMA foreign_keys=ON"_qs },
+                                       kSchemaVersion,
+                                       [this] {
+                                           return migrate();
+                                       } };
+    QString why;
+    const bool opened = m_db.open(filePath, setup, &why);
 
-    if (result != OpenResult::Ready) {
-        closeConnection();
+    const QString keptAs = m_db.keptAs();
+    switch (m_db.setAside()) {
+    case LocalDatabase::SetAside::No:
+        break;
+    case LocalDatabase::SetAside::Damaged:
+        m_resetSentence = tr("The escalation outbox was damaged, so it was kept as %1 and a new, "
+                             "empty outbox was started; escalations in it that had not been sent "
+                             "were not sent.")
+                              .arg(keptAs);
+        break;
+    case LocalDatabase::SetAside::Newer:
+        m_resetSentence = tr("The escalation outbox was written by a newer console, so it was "
+                             "kept as %1 and a new, empty outbox was started.")
+                              .arg(keptAs);
+        break;
+    case LocalDatabase::SetAside::CouldNot:
+        return fail(tr("The escalation outbox %1 is damaged and cannot be set aside, so "
+                       "escalations cannot be submitted.")
+                        .arg(QDir::toNativeSeparators(filePath)),
+                    why);
+    }
+    if (!keptAs.isEmpty())
+        qCWarning(lcCache).noquote() << "outbox: set aside" << filePath << "as" << keptAs;
+
+    if (!opened) {
         if (m_problem.isEmpty())
-            m_problem = tr("The escalation outbox %1 cannot be opened, so escalations cannot "
+            return fail(tr("The escalation outbox %1 cannot be opened, so escalations cannot "
                            "be submitted.")
-                            .arg(QDir::toNativeSeparators(filePath));
+                            .arg(QDir::toNativeSeparators(filePath)),
+                        why);
         return false;
     }
     m_problem.clear();
@@ -112,88 +122,9 @@ bool OutboxStore::open(const QString &filePath)
     return true;
 }
 
-OutboxStore::OpenResult OutboxStore::openConnection(const QString &filePath)
-{
-    static QAtomicInteger<int> counter;
-    m_connectionName = u"crn-outbox-"_qs + QString::number(counter.fetchAndAddRelaxed(1));
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_qs, m_connectionName);
-    db.setDatabaseName(filePath);
-    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_qs);
-    if (!db.open()) {
-        fail(tr("The escalation outbox cannot be opened."), db.lastError().text());
-        return isDamage(db.lastError()) ? OpenResult::Damaged : OpenResult::Failed;
-    }
-
-    // SQLite opens any file lazily; the first read is where garbage shows.
-    QSqlQuery query(db);
-    if (!query.exec(u"PRAGMA quick_check"_qs)) {
-        qCWarning(lcCache).noquote() << "outbox quick_check failed:" << query.lastError().text();
-        if (isDamage(query.lastError()))
-            return OpenResult::Damaged;
-        fail(tr("The escalation outbox cannot be read."), query.lastError().text());
-        return OpenResult::Failed;
-    }
-    if (!query.next() || query.value(0).toString() != u"ok") {
-        qCWarning(lcCache).noquote() << "outbox quick_check found damage";
-        return OpenResult::Damaged;
-    }
-
-    // synchronous=FULL: a submission is on the disk, not just in the WAL's page cache, before
-    // the console calls it queued.
-    for (const char *statement :
-         { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON" }) {
-        if (!query.exec(QString::fromLatin1(statement))) {
-            fail(tr("The escalation outbox cannot be prepared."), query.lastError().text());
-            return isDamage(query.lastError()) ? OpenResult::Damaged : OpenResult::Failed;
-        }
-    }
-
-    if (!query.exec(u"PRAGMA user_version"_qs) || !query.next()) {
-        fail(tr("The escalation outbox cannot be read."), query.lastError().text());
-        return OpenResult::Failed;
-    }
-    const int version = query.value(0).toInt();
-    query.finish();
-    if (version > kSchemaVersion)
-        return OpenResult::Newer;
-    return migrate() ? OpenResult::Ready : OpenResult::Failed;
-}
-
-void OutboxStore::closeConnection()
-{
-    m_open = false;
-    if (m_connectionName.isEmpty())
-        return;
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connectionName);
-    m_connectionName.clear();
-}
-
-// Renames the file and its WAL companions to <name>.corrupt-<UTC time>; returns the new file
-// name, or an empty string when the file could not be moved.
-QString OutboxStore::moveAside(const QString &filePath)
-{
-    const QString stamp = QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss"_qs);
-    QString target = filePath + u".corrupt-"_qs + stamp;
-    for (int n = 2; QFile::exists(target); ++n)
-        target = filePath + u".corrupt-"_qs + stamp + u'-' + QString::number(n);
-
-    if (!QFile::rename(filePath, target))
-        return {};
-    // The WAL belongs to the damaged file: kept with it, never replayed into the new one.
-    for (const QString &suffix : { u"-wal"_qs, u"-shm"_qs }) {
-        if (QFile::exists(filePath + suffix) && !QFile::rename(filePath + suffix, target + suffix))
-            QFile::remove(filePath + suffix);
-    }
-    return QFileInfo(target).fileName();
-}
-
 bool OutboxStore::migrate()
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = m_db.database();
     QSqlQuery query(db);
     if (!query.exec(u"PRAGMA user_version"_qs) || !query.next())
         return fail(tr("The escalation outbox cannot be read."), query.lastError().text());
@@ -242,7 +173,7 @@ QList<OutboxItem> OutboxStore::select(const QString &where, const QVariantList &
     QList<OutboxItem> items;
     if (!m_open)
         return items;
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     query.prepare(u"SELECT "_qs + kColumns + u" FROM items "_qs + where);
     for (const QVariant &value : values)
         query.addBindValue(value);
@@ -289,7 +220,7 @@ std::optional<OutboxItem> OutboxStore::update(qint64 id, const QString &statemen
 {
     if (!m_open)
         return std::nullopt;
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     query.prepare(statement);
     for (const QVariant &value : values)
         query.addBindValue(value);
@@ -307,7 +238,7 @@ int OutboxStore::requeueInterrupted(const QDateTime &now)
 {
     if (!m_open)
         return 0;
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     query.prepare(u"UPDATE items SET state = 'queued', next_attempt_ms = ?, updated_ms = ? "
                   "WHERE state = 'sending'"_qs);
     query.addBindValue(toMs(now));
@@ -326,7 +257,7 @@ std::optional<OutboxItem> OutboxStore::insert(const QString &key, const QByteArr
     if (!m_open)
         return std::nullopt;
     // One statement is one transaction: the row with its key is on disk when exec() returns.
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     query.prepare(
         u"INSERT INTO items (idempotency_key, body, crn, summary, state, "
         "next_attempt_ms, created_ms, updated_ms) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)"_qs);
@@ -353,7 +284,7 @@ std::optional<QDateTime> OutboxStore::nextDue()
 {
     if (!m_open)
         return std::nullopt;
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     if (!query.exec(u"SELECT MIN(next_attempt_ms) FROM items WHERE state = 'queued'"_qs)
         || !query.next()) {
         fail(tr("The escalation outbox cannot be read."), query.lastError().text());
@@ -368,7 +299,7 @@ QList<OutboxItem> OutboxStore::makeAllDue(const QDateTime &now)
 {
     if (!m_open)
         return {};
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     query.prepare(u"UPDATE items SET next_attempt_ms = ? WHERE state = 'queued' AND "
                   "next_attempt_ms > ?"_qs);
     query.addBindValue(toMs(now));
@@ -432,7 +363,7 @@ bool OutboxStore::discard(qint64 id)
 {
     if (!m_open)
         return false;
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_db.database());
     query.prepare(u"DELETE FROM items WHERE id = ? AND state = 'failed'"_qs);
     query.addBindValue(id);
     if (!query.exec()) {

@@ -2,6 +2,8 @@
 
 #include "escalation/outbox.h"
 
+#include "storage/localdatabase.h"
+
 #include <QCoreApplication>
 #include <QList>
 #include <QString>
@@ -68,11 +70,6 @@ public:
     QString takeProblem() { return std::exchange(m_problem, {}); }
 
 private:
-    enum class OpenResult { Ready, Damaged, Newer, Failed };
-
-    OpenResult openConnection(const QString &filePath);
-    void closeConnection();
-    QString moveAside(const QString &filePath);
     bool migrate();
     bool fail(const QString &sentence, const QString &why);
     // Runs an UPDATE on one item and reads the item back.
@@ -80,7 +77,7 @@ private:
                                      const QVariantList &values);
     QList<OutboxItem> select(const QString &where, const QVariantList &values);
 
-    QString m_connectionName;
+    LocalDatabase m_db;
     QString m_resetSentence;
     QString m_problem;
     bool m_open = false;
