@@ -312,6 +312,12 @@ EscalationDraft EscalationDialog::draft() const
     return m_draft;
 }
 
+QString EscalationDialog::reasonFor(const QString &field) const
+{
+    const QLabel *label = m_reasons.value(field);
+    return label && !label->isHidden() ? label->text() : QString();
+}
+
 void EscalationDialog::onEdited(const QString &field)
 {
     if (m_filling)
