@@ -244,7 +244,7 @@ QList<std::pair<QString, QString>> EscalationPresenter::linesForCall(const QStri
     }
     for (const Escalation &escalation : known.escalations) {
         lines.append({ tr("%1 · due %2 · %3 · %4")
-                           .arg(escalation.status,
+                           .arg(EscalationsView::statusText(escalation.status),
                                 TimeText::clock(escalation.due.toDateTime().toLocalTime(),
                                                 QDateTime::currentDateTime()),
                                 m_api->options().teamLabel(escalation.team), escalation.summary),

@@ -28,6 +28,9 @@ public:
 
     explicit EscalationsView(QWidget *parent = nullptr);
 
+    // "Open", "Acknowledged", "Resolved": the server's status words as a supervisor reads them.
+    static QString statusText(const QString &status);
+
     void setOutboxItems(const QList<OutboxItem> &items);
     void setServerEscalations(const QList<Escalation> &escalations, const QDateTime &fetchedAt,
                               bool live);

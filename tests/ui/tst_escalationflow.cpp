@@ -26,6 +26,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -35,6 +37,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -66,11 +69,16 @@ private Q_SLOTS:
     void submittedOfflineIsQueuedThenSentOnce();
     void refusedByTheServerReopensWithItsReason();
     void refusedTokenOffersConnection();
+    void picturesOfTheFormAndTheView();
 
 private:
     void openCall();
     EscalationDialog *pressCtrlE();
     void fillAndSubmit(EscalationDialog *dialog, const QString &summary);
+    // Saves a grab of widget as name in CRN_DOCS_PICTURES (docs/ when refreshing the pictures)
+    // or the test's folder, and checks it is a picture worth looking at: small enough for the
+    // repository and not one flat colour.
+    void savePicture(QWidget *widget, const QString &name);
     // The escalations the server holds, by GET /api/v1/escalations with the supervisor's token.
     QJsonArray serverEscalations();
     static Call callWithRecording();
@@ -213,7 +221,11 @@ EscalationDialog *TestEscalationFlow::pressCtrlE()
 {
     EscalationPresenter *presenter = m_window->escalations();
     QSignalSpy opened(presenter, &EscalationPresenter::dialogOpened);
-    m_window->activateWindow();
+    // The shortcut is the window's: it must be the active one, as it is again on a desktop once
+    // an earlier form has closed (offscreen, nothing gives the activation back).
+    QApplication::setActiveWindow(m_window.get());
+    if (QApplication::activeWindow() != m_window.get())
+        return nullptr;
     QTest::keyClick(m_window.get(), Qt::Key_E, Qt::ControlModifier);
     if (opened.isEmpty())
         return nullptr;
@@ -350,7 +362,7 @@ void TestEscalationFlow::submittedOfflineIsQueuedThenSentOnce()
     QVERIFY(list);
     QTRY_COMPARE(list->count(), 1);
     const QString line = list->item(0)->text();
-    QVERIFY2(line.startsWith(u"open · due "_qs)
+    QVERIFY2(line.startsWith(u"Open · due "_qs)
                  && line.endsWith(u" · Quality · Caller was "
                                   "promised a refund"_qs),
              qPrintable(line));
@@ -445,6 +457,75 @@ void TestEscalationFlow::refusedTokenOffersConnection()
     QSignalSpy shown(m_window.get(), &MainWindow::callShown);
     UiTest::typeAndSearch(m_window->searchField(), UiTestCall::make().crn());
     QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 10000);
+}
+
+void TestEscalationFlow::savePicture(QWidget *widget, const QString &name)
+{
+    const QString folder = qEnvironmentVariableIsSet("CRN_DOCS_PICTURES")
+        ? qEnvironmentVariable("CRN_DOCS_PICTURES")
+        : m_dir.path();
+    const QString path = folder + u'/' + name;
+    const QImage image = widget->grab().toImage();
+    QVERIFY(image.save(path, "PNG", 9));
+    QVERIFY2(QFileInfo(path).size() < 150 * 1024,
+             qPrintable(QString::number(QFileInfo(path).size())));
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 4) {
+        for (int x = 0; x < image.width(); x += 4)
+            colours.insert(image.pixel(x, y));
+    }
+    QVERIFY2(colours.size() > 10, qPrintable(name));
+}
+
+// The form filled in with a 20 s span (paused at call second 12: 1 s to 21 s of "a"), and the
+// Escalations view with one escalation sent and one queued while the server is away.
+void TestEscalationFlow::picturesOfTheFormAndTheView()
+{
+    openCall();
+    m_controller->seek(UiTestCall::at(12));
+    QTRY_COMPARE(m_controller->position(), UiTestCall::at(12));
+    EscalationDialog *dialog = pressCtrlE();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->draft().recordings.value(0), (RecordingEvidence { u"a"_qs, 1.0, 21.0 }));
+    const auto choose = [](QComboBox *box, const QString &id) {
+        box->setCurrentIndex(box->findData(id));
+    };
+    choose(dialog->categoryBox(), u"compliance_breach"_qs);
+    choose(dialog->priorityBox(), u"p2"_qs);
+    choose(dialog->teamBox(), u"compliance"_qs);
+    QTest::keyClicks(dialog->summaryField(), u"Agent read the card number back aloud"_qs);
+    dialog->descriptionField()->setPlainText(
+        u"At 18:07:34 the agent repeats the full card number to the caller before the hold. "
+        "Please review the span and coach the agent."_qs);
+    QVERIFY(dialog->submitButton()->isEnabled());
+    QTest::qWait(50);
+    savePicture(dialog, u"escalation-form.png"_qs);
+    QTest::mouseClick(dialog->submitButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_outbox->items().isEmpty()
+                                 && m_outbox->items().first().state == OutboxState::Sent,
+                             10000);
+
+    const quint16 port = m_server->port();
+    m_server->kill();
+    QTRY_VERIFY(!m_window->escalations()->dialog());
+    m_window->callView()->timeline()->clearSelectedSpan();
+    EscalationDialog *second = pressCtrlE();
+    QVERIFY(second);
+    fillAndSubmit(second, u"Caller asks for a call back about the refund"_qs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_outbox->items().size() == 2
+                                 && m_outbox->items().first().state == OutboxState::Queued
+                                 && m_outbox->items().first().attempts >= 1,
+                             10000);
+    EscalationsView *view = m_window->escalationsView();
+    QTRY_COMPARE(view->visibleStates().mid(0, 2),
+                 (QStringList { u"queued"_qs, u"sent · open"_qs }));
+    m_window->escalationsDock()->resize(1100, 260);
+    view->resize(1100, 230);
+    savePicture(view, u"escalations-view.png"_qs);
+
+    QString why;
+    QVERIFY2(m_server->start(port, &why), qPrintable(why));
+    QTRY_VERIFY_WITH_TIMEOUT(m_outbox->items().first().state == OutboxState::Sent, 15000);
 }
 
 QTEST_MAIN(TestEscalationFlow)
