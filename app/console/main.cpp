@@ -173,6 +173,7 @@ int main(int argc, char *argv[])
     const auto applyConnection = [&](const QUrl &url, const QByteArray &token) {
         client.setBaseUrl(url);
         client.setAccessToken(token);
+        downloads.setServerBase(url);
         downloads.setAccessToken(token);
         escalationApi.setServer(url, token);
         outbox.setServer(url, token);
@@ -180,21 +181,16 @@ int main(int argc, char *argv[])
     };
     applyConnection(serverUrl, tokenFromFile);
     window.setEscalationServices(&escalationApi, &drafts, &outbox);
-    QObject::connect(
-        &window, &MainWindow::connectionChanged, &window,
-        [&](const QUrl &url, const QByteArray &token) {
-            if (url != serverUrl)
-                window.showNotice(
-                    Console::tr("Recordings are fetched from %1 after the console restarts.")
-                        .arg(url.toString()));
-            settings.setServerUrl(url);
-            tokens.save(url, token);
-            applyConnection(url, token);
-            escalationApi.fetchOptions();
-            escalationApi.fetchEscalations();
-            outbox.retryNow();
-            lookup.checkServer();
-        });
+    QObject::connect(&window, &MainWindow::connectionChanged, &window,
+                     [&](const QUrl &url, const QByteArray &token) {
+                         settings.setServerUrl(url);
+                         tokens.save(url, token);
+                         applyConnection(url, token);
+                         escalationApi.fetchOptions();
+                         escalationApi.fetchEscalations();
+                         outbox.retryNow();
+                         lookup.checkServer();
+                     });
 
     ScreenshotJob *job = nullptr;
     if (parser.isSet(screenshot)) {
