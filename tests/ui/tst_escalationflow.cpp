@@ -69,6 +69,7 @@ private Q_SLOTS:
     void submittedOfflineIsQueuedThenSentOnce();
     void refusedByTheServerReopensWithItsReason();
     void refusedTokenOffersConnection();
+    void pausedPlaybackReportsThePlayedSpan();
     void picturesOfTheFormAndTheView();
 
 private:
@@ -81,6 +82,9 @@ private:
     void savePicture(QWidget *widget, const QString &name);
     // The escalations the server holds, by GET /api/v1/escalations with the supervisor's token.
     QJsonArray serverEscalations();
+    // The list under key of GET path, asked with role's token; one string naming the failure
+    // otherwise.
+    QJsonArray serverList(const QString &path, const QString &key, Role role);
     static Call callWithRecording();
     static QPoint at(const TimelineView &view, double seconds);
 
@@ -250,11 +254,16 @@ void TestEscalationFlow::fillAndSubmit(EscalationDialog *dialog, const QString &
 
 QJsonArray TestEscalationFlow::serverEscalations()
 {
+    return serverList(u"/api/v1/escalations"_qs, u"escalations"_qs, Role::Supervisor);
+}
+
+QJsonArray TestEscalationFlow::serverList(const QString &path, const QString &key, Role role)
+{
     QNetworkAccessManager network;
     QUrl url = m_server->url();
-    url.setPath(u"/api/v1/escalations"_qs);
+    url.setPath(path);
     QNetworkRequest request(url);
-    request.setRawHeader("Authorization", m_server->authorization());
+    request.setRawHeader("Authorization", m_server->authorization(role));
     std::unique_ptr<QNetworkReply> reply(network.get(request));
     QSignalSpy done(reply.get(), &QNetworkReply::finished);
     if (!done.wait(10000))
@@ -262,7 +271,7 @@ QJsonArray TestEscalationFlow::serverEscalations()
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status != 200)
         return { u"HTTP %1"_qs.arg(status) };
-    return QJsonDocument::fromJson(reply->readAll()).object().value(u"escalations").toArray();
+    return QJsonDocument::fromJson(reply->readAll()).object().value(key).toArray();
 }
 
 // Paused at call second 12 (11 s into "a"): the evidence is 1 s to 21 s of "a".
@@ -457,6 +466,40 @@ void TestEscalationFlow::refusedTokenOffersConnection()
     QSignalSpy shown(m_window.get(), &MainWindow::callShown);
     UiTest::typeAndSearch(m_window->searchField(), UiTestCall::make().crn());
     QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 10000);
+}
+
+// Played from call second 3 (2 s into "a") and paused once past call second 5: the console
+// tells the server which span was heard, and the audit log holds it as "2.0-x s".
+void TestEscalationFlow::pausedPlaybackReportsThePlayedSpan()
+{
+    openCall();
+    QSignalSpy reported(m_api.get(), &EscalationApi::playReported);
+    m_controller->playAt(UiTestCall::at(3));
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->state(), PlaybackController::State::Playing, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->position() > UiTestCall::at(5), 10000);
+    QVERIFY(reported.isEmpty());
+    m_controller->pause();
+
+    QTRY_COMPARE_WITH_TIMEOUT(reported.size(), 1, 10000);
+    QCOMPARE(reported.first().at(0).toString(), u"a"_qs);
+    QCOMPARE(reported.first().at(1).toInt(), 204);
+
+    bool found = false;
+    for (const QJsonValue &value : serverList(u"/api/v1/audit"_qs, u"entries"_qs, Role::Auditor)) {
+        const QJsonObject entry = value.toObject();
+        if (entry.value(u"action").toString() != u"recording_played")
+            continue;
+        QCOMPARE(entry.value(u"recording_id").toString(), u"a"_qs);
+        QCOMPARE(entry.value(u"user").toString(), u"supervisor"_qs);
+        // "2.0-4.3 s": from where playing started to where it paused, seconds into "a".
+        const QString detail = entry.value(u"detail").toString();
+        const QStringList ends = detail.chopped(2).split(u'-');
+        QCOMPARE(ends.size(), 2);
+        QVERIFY2(qAbs(ends.at(0).toDouble() - 2.0) <= 0.3, qPrintable(detail));
+        QVERIFY2(ends.at(1).toDouble() >= 4.0 && ends.at(1).toDouble() < 22.0, qPrintable(detail));
+        found = true;
+    }
+    QVERIFY(found);
 }
 
 void TestEscalationFlow::savePicture(QWidget *widget, const QString &name)
