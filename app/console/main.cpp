@@ -4,6 +4,7 @@
 #include "connectiondialog.h"
 #include "escalation/draftstore.h"
 #include "escalation/outbox.h"
+#include "logging.h"
 #include "lookup/calllookup.h"
 #include "mainwindow.h"
 #include "media/recordingdownloads.h"
@@ -230,6 +231,8 @@ int main(int argc, char *argv[])
                     outbox.retryNow();
                 } else if (!parser.isSet(screenshot)) {
                     // First start (or a server never connected to): ask for the token.
+                    qCInfo(lcUi) << "no access token kept for this server: asking for the "
+                                    "connection";
                     window.showConnection();
                 }
                 start();
