@@ -425,6 +425,29 @@ void TestEscalationFlow::refusedByTheServerReopensWithItsReason()
              qPrintable(view->tree()->topLevelItem(0)->text(EscalationsView::ReasonColumn)));
     QCOMPARE(serverEscalations().size(), 1); // the one sent by the previous test only
     dialog->reject();
+    QTRY_VERIFY(!m_window->escalations()->dialog());
+
+    // A double-click on the failed row reopens the form with the reason; without the span
+    // (unticked) the corrected escalation goes through Outbox::resubmit and is sent.
+    QTreeWidgetItem *failed = view->tree()->topLevelItem(0);
+    const QPoint row = view->tree()->visualItemRect(failed).center();
+    // A double-click is a press, a release and a second press: the view wants the first.
+    QTest::mouseClick(view->tree()->viewport(), Qt::LeftButton, {}, row);
+    QTest::mouseDClick(view->tree()->viewport(), Qt::LeftButton, {}, row);
+    QTRY_VERIFY(m_window->escalations()->dialog());
+    EscalationDialog *again = m_window->escalations()->dialog();
+    QVERIFY2(again->reasonFor(u"evidence"_qs).contains(u"after the recording ends at 22 s"_qs),
+             qPrintable(again->reasonFor(u"evidence"_qs)));
+    QCOMPARE(again->evidenceList()->item(0)->checkState(), Qt::Checked);
+    again->evidenceList()->item(0)->setCheckState(Qt::Unchecked);
+    QCOMPARE(again->reasonFor(u"evidence"_qs), QString());
+    QVERIFY(again->submitButton()->isEnabled());
+    QTest::mouseClick(again->submitButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_outbox->items().first().state == OutboxState::Sent, 10000);
+    QCOMPARE(m_outbox->items().size(), 1);
+    const QJsonArray held = serverEscalations();
+    QCOMPARE(held.size(), 2);
+    QCOMPARE(held.first().toObject().value(u"summary").toString(), u"Span past the end"_qs);
 }
 
 // The supervisor's token is refused: the search says so and the banner offers Connection…,
