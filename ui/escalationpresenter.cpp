@@ -192,6 +192,10 @@ void EscalationPresenter::onItemChanged(const OutboxItem &item)
             tr("The server refused the escalation of call %1: %2").arg(item.crn, item.lastError));
         correct(item.id);
     }
+    if (item.state == OutboxState::Failed && item.fieldErrors.isEmpty())
+        Q_EMIT notice(tr("The server refused the escalation of call %1: %2 Double-click it in "
+                         "Escalations to send it again.")
+                          .arg(item.crn, item.lastError));
     if (item.state == OutboxState::Sent) {
         // The call's list and the Escalations view's: both now hold it with the server's status.
         m_api->fetchEscalations(item.crn);

@@ -186,12 +186,15 @@ void EscalationsView::rebuild()
             break;
         case OutboxState::Failed:
             stateText = tr("Failed");
-            if (!item.fieldErrors.isEmpty())
-                reason = tr("%1 Double-click to correct.").arg(reason);
+            // Every refused escalation can be opened again: corrected where the server named
+            // fields, else sent again as it is (e.g. after Connection… fixed the token).
+            reason = item.fieldErrors.isEmpty()
+                ? tr("%1 Double-click to send it again.").arg(reason)
+                : tr("%1 Double-click to correct.").arg(reason);
             break;
         }
         add(state, { stateText, when, team, item.crn, item.summary, reason }, item.crn, item.id,
-            item.state == OutboxState::Failed && !item.fieldErrors.isEmpty());
+            item.state == OutboxState::Failed);
     }
     for (const Escalation &escalation : std::as_const(m_server)) {
         if (shownIds.contains(escalation.id))

@@ -1035,6 +1035,10 @@
         <source>Offline: as fetched %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The server refused the escalation of call %1: %2 Double-click it in Escalations to send it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>EscalationsView</name>
@@ -1144,6 +1148,10 @@
     </message>
     <message>
         <source>Offline: the server&apos;s escalations as fetched %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 Double-click to send it again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

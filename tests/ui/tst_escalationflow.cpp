@@ -69,6 +69,7 @@ private Q_SLOTS:
     void submittedOfflineIsQueuedThenSentOnce();
     void refusedByTheServerReopensWithItsReason();
     void refusedTokenOffersConnection();
+    void refusedForItsTokenIsSentAgainAsItIs();
     void pausedPlaybackReportsThePlayedSpan();
     void picturesOfTheFormAndTheView();
 
@@ -489,6 +490,47 @@ void TestEscalationFlow::refusedTokenOffersConnection()
     QSignalSpy shown(m_window.get(), &MainWindow::callShown);
     UiTest::typeAndSearch(m_window->searchField(), UiTestCall::make().crn());
     QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 10000);
+}
+
+// The outbox's token is refused (401): the item fails with the server's sentence and no field;
+// once the token is right again, a double-click on its row opens the form with that sentence
+// and Submit sends it unchanged.
+void TestEscalationFlow::refusedForItsTokenIsSentAgainAsItIs()
+{
+    openCall();
+    m_outbox->setServer(m_server->url(), "not-a-token-of-this-server");
+    EscalationDialog *dialog = pressCtrlE();
+    QVERIFY(dialog);
+    fillAndSubmit(dialog, u"Refused for its token"_qs);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_outbox->items().isEmpty()
+                                 && m_outbox->items().first().state == OutboxState::Failed,
+                             10000);
+    const OutboxItem refused = m_outbox->items().first();
+    QVERIFY(refused.fieldErrors.isEmpty());
+    QVERIFY(!refused.lastError.isEmpty());
+    QVERIFY(!refused.lastError.contains(u"not-a-token"_qs));
+
+    EscalationsView *view = m_window->escalationsView();
+    view->setFilter(u"failed"_qs);
+    QTRY_COMPARE(view->visibleStates(), QStringList { u"failed"_qs });
+    QTreeWidgetItem *row = view->tree()->topLevelItem(0);
+    QVERIFY2(
+        row->text(EscalationsView::ReasonColumn).endsWith(u"Double-click to send it again."_qs),
+        qPrintable(row->text(EscalationsView::ReasonColumn)));
+
+    m_outbox->setServer(m_server->url(), m_server->token());
+    const QPoint at = view->tree()->visualItemRect(row).center();
+    QTest::mouseClick(view->tree()->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(view->tree()->viewport(), Qt::LeftButton, {}, at);
+    QTRY_VERIFY(m_window->escalations()->dialog());
+    EscalationDialog *again = m_window->escalations()->dialog();
+    QCOMPARE(again->reasonFor(u"form"_qs), refused.lastError);
+    QCOMPARE(again->summaryField()->text(), u"Refused for its token"_qs);
+    QVERIFY(again->submitButton()->isEnabled());
+    const int before = int(serverEscalations().size());
+    QTest::mouseClick(again->submitButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_outbox->items().first().state == OutboxState::Sent, 10000);
+    QCOMPARE(serverEscalations().size(), before + 1);
 }
 
 // Played from call second 3 (2 s into "a") and paused once past call second 5: the console
