@@ -113,7 +113,6 @@ CallView::CallView(QWidget *parent)
     m_escalationList = new QListWidget(eventsPane);
     m_escalationList->setObjectName(QStringLiteral("callEscalations"));
     m_escalationList->setAccessibleName(tr("Escalations on this call"));
-    m_escalationList->setMaximumHeight(fontMetrics().height() * 5 + 12);
     eventsLayout->addWidget(m_escalationList);
     m_escalationNote = new QLabel(eventsPane);
     m_escalationNote->setObjectName(QStringLiteral("callEscalationsNote"));
@@ -584,8 +583,15 @@ void CallView::setEscalationLines(const QList<std::pair<QString, QString>> &line
         auto *item = new QListWidgetItem(text, m_escalationList);
         item->setToolTip(toolTip);
     }
-    if (lines.isEmpty())
-        new QListWidgetItem(tr("None yet."), m_escalationList);
-    m_escalationNote->setText(note);
-    m_escalationNote->setVisible(!note.isEmpty());
+    // As tall as its lines, up to three (it scrolls beyond): the events table needs the room.
+    const int rows = int(qBound(qsizetype(1), lines.size(), qsizetype(3)));
+    const int rowHeight = qMax(m_escalationList->sizeHintForRow(0), fontMetrics().height());
+    m_escalationList->setFixedHeight(rows * rowHeight + 2 * m_escalationList->frameWidth() + 2);
+    m_escalationList->setVisible(!lines.isEmpty());
+    // No list when there is nothing to list: one line says so, with the offline age if any.
+    const QString text = lines.isEmpty()
+        ? (note.isEmpty() ? tr("None yet.") : tr("None yet. %1").arg(note))
+        : note;
+    m_escalationNote->setText(text);
+    m_escalationNote->setVisible(!text.isEmpty());
 }

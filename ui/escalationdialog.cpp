@@ -15,6 +15,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace {
 
 const QString kForm = u"form"_qs;
@@ -49,6 +51,16 @@ QString fieldValue(const EscalationDraft &draft, const QString &field)
 QString seconds(double value)
 {
     return QLocale().toString(value, 'f', 1);
+}
+
+// "45 min", "4 h", "1 day": the response time as a supervisor says it.
+QString responseTime(int minutes)
+{
+    if (minutes > 0 && minutes % 1440 == 0)
+        return EscalationDialog::tr("%n day(s)", "", minutes / 1440);
+    if (minutes > 0 && minutes % 60 == 0)
+        return EscalationDialog::tr("%n h", "", minutes / 60);
+    return EscalationDialog::tr("%n min", "", minutes);
 }
 
 } // namespace
@@ -112,12 +124,13 @@ void EscalationDialog::buildForm()
         return label;
     };
     // A field with its reason under it, as one cell of the form.
-    const auto withReason = [reason](QWidget *field, const QString &name) {
+    const auto withReason = [reason](QWidget *field, const QString &name, int stretch = 0) {
         auto *cell = new QWidget;
         auto *box = new QVBoxLayout(cell);
         box->setContentsMargins(0, 0, 0, 0);
         box->setSpacing(2);
-        box->addWidget(field);
+        // A tall field takes the row's height, so that no gaps open above and below it.
+        box->addWidget(field, stretch);
         box->addWidget(reason(name));
         return cell;
     };
@@ -137,7 +150,6 @@ void EscalationDialog::buildForm()
     m_description->setPlaceholderText(tr("What the next person needs to know"));
     m_description->setTabChangesFocus(true);
     m_description->setMinimumHeight(80);
-    m_description->setMaximumHeight(140);
     m_callback = new QLineEdit(this);
     m_callback->setObjectName(QStringLiteral("callback_number"));
     m_callback->setPlaceholderText(tr("e.g. +49 30 1234567"));
@@ -149,9 +161,9 @@ void EscalationDialog::buildForm()
     form->addRow(tr("&Priority:"), withReason(m_priority, u"priority"_qs));
     form->addRow(tr("&Team:"), withReason(m_team, u"team"_qs));
     form->addRow(tr("&Summary:"), withReason(m_summary, u"summary"_qs));
-    form->addRow(tr("&Description:"), withReason(m_description, u"description"_qs));
+    form->addRow(tr("&Description:"), withReason(m_description, u"description"_qs, 1));
     form->addRow(tr("Call&back number:"), withReason(m_callback, u"callback_number"_qs));
-    form->addRow(tr("&Evidence:"), withReason(m_evidence, u"evidence"_qs));
+    form->addRow(tr("&Evidence:"), withReason(m_evidence, u"evidence"_qs, 1));
     layout->addLayout(form);
     layout->addWidget(reason(kForm));
 
@@ -193,13 +205,29 @@ void EscalationDialog::fillEvidence(const Call &call)
     m_offeredSpans = m_draft.recordings;
     for (const RecordingEvidence &span : std::as_const(m_offeredSpans)) {
         QString name = span.recordingId;
+        Timestamp recordingStart;
         for (const Recording &recording : call.recordings) {
-            if (recording.id == span.recordingId && !recording.name.isEmpty())
+            if (recording.id != span.recordingId)
+                continue;
+            if (!recording.name.isEmpty())
                 name = recording.name;
+            recordingStart = recording.start;
         }
-        auto *item = new QListWidgetItem(
-            tr("Recording %1, %2 s to %3 s").arg(name, seconds(span.start), seconds(span.end)),
-            m_evidence);
+        // The clock times match the events below and the timeline; the seconds into the file
+        // are what the server keeps.
+        QString text = tr("Recording %1, %2 s to %3 s into the file")
+                           .arg(name, seconds(span.start), seconds(span.end));
+        if (recordingStart.isValid()) {
+            const auto at = [&recordingStart](double secondsInto) {
+                return TimeText::localTime(
+                    recordingStart.addMicroseconds(qint64(std::llround(secondsInto * 1e6))));
+            };
+            text = tr("Recording %1: %2 to %3 (%4 s)")
+                       .arg(name, at(span.start), at(span.end), seconds(span.end - span.start));
+        }
+        auto *item = new QListWidgetItem(text, m_evidence);
+        item->setToolTip(
+            tr("%1 s to %2 s into the file %3").arg(seconds(span.start), seconds(span.end), name));
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Checked);
     }
@@ -262,9 +290,9 @@ void EscalationDialog::setOptions(const EscalationOptions &options, const QDateT
         categories.append({ category.id, category.label });
     QList<std::pair<QString, QString>> priorities;
     for (const EscalationPriority &priority : options.priorities)
-        priorities.append(
-            { priority.id,
-              tr("%1 (answer within %n min)", "", priority.responseMinutes).arg(priority.label) });
+        priorities.append({ priority.id,
+                            tr("%1 (answer within %2)")
+                                .arg(priority.label, responseTime(priority.responseMinutes)) });
     QList<std::pair<QString, QString>> teams;
     for (const EscalationTeam &team : options.teams)
         teams.append({ team.id, team.label });
@@ -310,6 +338,12 @@ void EscalationDialog::readFields()
 EscalationDraft EscalationDialog::draft() const
 {
     return m_draft;
+}
+
+QString EscalationDialog::reasonFor(const QString &field) const
+{
+    const QLabel *label = m_reasons.value(field);
+    return label && !label->isHidden() ? label->text() : QString();
 }
 
 void EscalationDialog::onEdited(const QString &field)

@@ -173,6 +173,7 @@ void EscalationPresenter::onSubmit(const EscalationDraft &draft)
         m_waitingKey = m_outbox->submit(body, draft.crn, draft.summary.trimmed());
     }
     qCInfo(lcUi) << "escalation handed to the outbox";
+    Q_EMIT submitted();
 }
 
 void EscalationPresenter::onItemChanged(const OutboxItem &item)
@@ -191,8 +192,15 @@ void EscalationPresenter::onItemChanged(const OutboxItem &item)
             tr("The server refused the escalation of call %1: %2").arg(item.crn, item.lastError));
         correct(item.id);
     }
-    if (item.state == OutboxState::Sent)
+    if (item.state == OutboxState::Failed && item.fieldErrors.isEmpty())
+        Q_EMIT notice(tr("The server refused the escalation of call %1: %2 Double-click it in "
+                         "Escalations to send it again.")
+                          .arg(item.crn, item.lastError));
+    if (item.state == OutboxState::Sent) {
+        // The call's list and the Escalations view's: both now hold it with the server's status.
         m_api->fetchEscalations(item.crn);
+        m_api->fetchEscalations();
+    }
     updateView();
     Q_EMIT callEscalationsChanged(item.crn);
 }
@@ -240,7 +248,7 @@ QList<std::pair<QString, QString>> EscalationPresenter::linesForCall(const QStri
     }
     for (const Escalation &escalation : known.escalations) {
         lines.append({ tr("%1 · due %2 · %3 · %4")
-                           .arg(escalation.status,
+                           .arg(EscalationsView::statusText(escalation.status),
                                 TimeText::clock(escalation.due.toDateTime().toLocalTime(),
                                                 QDateTime::currentDateTime()),
                                 m_api->options().teamLabel(escalation.team), escalation.summary),

@@ -62,6 +62,8 @@ Q_SIGNALS:
     void callEscalationsChanged(const QString &crn);
     // A sentence for the banner.
     void notice(const QString &sentence);
+    // A submission (or correction) was handed to the outbox: the Escalations view follows it.
+    void submitted();
 
 private:
     EscalationDialog *show(EscalationDialog *dialog);

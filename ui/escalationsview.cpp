@@ -6,6 +6,8 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
 #include <QTreeWidget>
@@ -19,6 +21,12 @@ QString localClock(const QDateTime &utc)
 {
     return utc.isValid() ? TimeText::clock(utc.toLocalTime(), QDateTime::currentDateTime())
                          : QString();
+}
+
+// The team an outbox item names in its request body, for the rows the server has not listed.
+QString bodyTeam(const QByteArray &body)
+{
+    return QJsonDocument::fromJson(body).object().value(u"team").toString();
 }
 
 } // namespace
@@ -75,6 +83,17 @@ EscalationsView::EscalationsView(QWidget *parent)
     connect(m_refresh, &QPushButton::clicked, this, &EscalationsView::refreshRequested);
     connect(m_retry, &QPushButton::clicked, this, &EscalationsView::retryRequested);
     rebuild();
+}
+
+QString EscalationsView::statusText(const QString &status)
+{
+    if (status == u"open")
+        return tr("Open");
+    if (status == u"acknowledged")
+        return tr("Acknowledged");
+    if (status == u"resolved")
+        return tr("Resolved");
+    return status;
 }
 
 void EscalationsView::setOutboxItems(const QList<OutboxItem> &items)
@@ -143,7 +162,7 @@ void EscalationsView::rebuild()
         QString stateText;
         QString when;
         QString reason = item.lastError;
-        QString team;
+        QString team = m_options.teamLabel(bodyTeam(item.body));
         QString state = word;
         switch (item.state) {
         case OutboxState::Queued:
@@ -160,25 +179,28 @@ void EscalationsView::rebuild()
             if (const Escalation *escalation = byId.value(item.escalationId)) {
                 shownIds.insert(escalation->id);
                 state = word + u" · "_qs + escalation->status;
-                stateText = tr("Sent · %1").arg(escalation->status);
+                stateText = tr("Sent · %1").arg(statusText(escalation->status));
                 when = tr("due %1").arg(localClock(escalation->due.toDateTime()));
                 team = m_options.teamLabel(escalation->team);
             }
             break;
         case OutboxState::Failed:
             stateText = tr("Failed");
-            if (!item.fieldErrors.isEmpty())
-                reason = tr("%1 Double-click to correct.").arg(reason);
+            // Every refused escalation can be opened again: corrected where the server named
+            // fields, else sent again as it is (e.g. after Connection… fixed the token).
+            reason = item.fieldErrors.isEmpty()
+                ? tr("%1 Double-click to send it again.").arg(reason)
+                : tr("%1 Double-click to correct.").arg(reason);
             break;
         }
         add(state, { stateText, when, team, item.crn, item.summary, reason }, item.crn, item.id,
-            item.state == OutboxState::Failed && !item.fieldErrors.isEmpty());
+            item.state == OutboxState::Failed);
     }
     for (const Escalation &escalation : std::as_const(m_server)) {
         if (shownIds.contains(escalation.id))
             continue;
         add(escalation.status,
-            { escalation.status,
+            { statusText(escalation.status),
               tr("due %1").arg(localClock(escalation.due.toDateTime())),
               m_options.teamLabel(escalation.team),
               escalation.crn,

@@ -16,9 +16,10 @@ class QTreeWidgetItem;
 // failed, with the reason and the next try) and what the server holds (open, acknowledged,
 // resolved, with the due time and team), one row each, newest first. A sent item the server
 // lists is one row with the server's status. A filter narrows the rows by state. A
-// double-click opens the row's call, or the form with the server's reasons for a failed item
-// the server refused field by field. A copy of the server's list fetched earlier is shown with
-// its age. It only presents: the owner feeds it and acts on its signals. UI thread.
+// double-click opens the row's call, or, for a failed item, the form again with the server's
+// reasons (to correct it, or to send it again as it is). A copy of the server's list fetched
+// earlier is shown with its age. It only presents: the owner feeds it and acts on its signals.
+// UI thread.
 class EscalationsView : public QWidget
 {
     Q_OBJECT
@@ -27,6 +28,9 @@ public:
     enum Column { StateColumn, WhenColumn, TeamColumn, CrnColumn, SummaryColumn, ReasonColumn };
 
     explicit EscalationsView(QWidget *parent = nullptr);
+
+    // "Open", "Acknowledged", "Resolved": the server's status words as a supervisor reads them.
+    static QString statusText(const QString &status);
 
     void setOutboxItems(const QList<OutboxItem> &items);
     void setServerEscalations(const QList<Escalation> &escalations, const QDateTime &fetchedAt,

@@ -3,11 +3,18 @@
 #include "callsummarydelegate.h"
 #include "callsummarymodel.h"
 #include "callview.h"
+#include "connectiondialog.h"
+#include "escalation/draftstore.h"
+#include "escalation/playedspantracker.h"
+#include "escalationdialog.h"
+#include "escalationpresenter.h"
+#include "escalationsview.h"
 #include "icons.h"
 #include "logging.h"
 #include "media/recordingdownloads.h"
 #include "messagebanner.h"
 #include "model/crntext.h"
+#include "net/escalationapi.h"
 #include "playbackcontroller.h"
 #include "playerbar.h"
 #include "resultsexport.h"
@@ -22,6 +29,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -131,7 +139,14 @@ MainWindow::MainWindow(CallLookup *lookup, QWidget *parent)
     connect(m_banner, &MessageBanner::actionTriggered, this, [this] {
         if (m_bannerAction == BannerAction::CancelExport)
             cancelExport();
-        else
+        else if (m_bannerAction == BannerAction::Connection)
+            showConnection();
+        else if (m_bannerAction == BannerAction::OpenDrafts && m_escalations
+                 && !m_waitingDrafts.isEmpty()) {
+            const EscalationDraft draft = m_waitingDrafts.takeFirst();
+            m_escalations->openDraft(draft, shownCrn() == draft.crn ? m_callView->call() : Call());
+            m_banner->dismiss();
+        } else
             search(m_lastQuery);
     });
     connect(m_banner, &MessageBanner::dismissed, this, [this] { m_bannerIsFreshness = false; });
@@ -166,6 +181,8 @@ MainWindow::MainWindow(CallLookup *lookup, QWidget *parent)
             });
     connect(m_lookup, &CallLookup::notFound, this, &MainWindow::onNotFound);
     connect(m_lookup, &CallLookup::failed, this, &MainWindow::onFailed);
+    // After onFailed's sentence: the banner then offers Connection… instead of Retry.
+    connect(m_lookup, &CallLookup::unauthorized, this, &MainWindow::showUnauthorized);
     connect(m_lookup, &CallLookup::cacheProblem, this, [this](const QString &sentence) {
         m_banner->showMessage(MessageBanner::Kind::Warning, sentence);
         m_bannerIsFreshness = false;
@@ -337,6 +354,16 @@ void MainWindow::createActions()
     auto *settings = edit->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
     settings->setObjectName(QStringLiteral("settings"));
     settings->setMenuRole(QAction::PreferencesRole);
+    auto *connection = edit->addAction(tr("&Connection…"), this, &MainWindow::showConnection);
+    connection->setObjectName(QStringLiteral("connection"));
+
+    QMenu *callMenu = menuBar()->addMenu(tr("&Call"));
+    m_escalateAction = callMenu->addAction(tr("&Escalate…"), this, &MainWindow::escalate);
+    m_escalateAction->setObjectName(QStringLiteral("escalateAction"));
+    m_escalateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_escalateAction->setShortcutContext(Qt::WindowShortcut);
+    addAction(m_escalateAction);
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
 
     // Rebuilt as it opens, so that it always lists what SearchHistory holds.
     m_searchesMenu = menuBar()->addMenu(tr("Sea&rches"));
@@ -359,7 +386,137 @@ void MainWindow::createActions()
 void MainWindow::setPlayback(PlaybackController *controller, RecordingDownloads *downloads)
 {
     m_downloads = downloads;
+    m_controller = controller;
     m_callView->setPlayback(controller, downloads);
+    feedPlayedSpans();
+}
+
+void MainWindow::setEscalationServices(EscalationApi *api, DraftStore *drafts, Outbox *outbox)
+{
+    m_escalationApi = api;
+    m_escalations = new EscalationPresenter(api, drafts, outbox, this);
+    m_escalationsView = new EscalationsView;
+    m_escalations->setView(m_escalationsView);
+    m_escalationsDock = new QDockWidget(tr("Escalations"), this);
+    m_escalationsDock->setObjectName(QStringLiteral("escalationsDock"));
+    m_escalationsDock->setWidget(m_escalationsView);
+    addDockWidget(Qt::BottomDockWidgetArea, m_escalationsDock);
+    // Hidden until wanted (View > Escalations, or a submission to follow): the call's timeline
+    // needs the height more.
+    m_escalationsDock->hide();
+    QAction *toggle = m_escalationsDock->toggleViewAction();
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    m_viewMenu->addAction(toggle);
+
+    connect(m_callView, &CallView::escalateRequested, this, &MainWindow::escalate);
+    connect(m_escalationsView, &EscalationsView::openCallRequested, this, &MainWindow::open);
+    connect(m_escalations, &EscalationPresenter::callEscalationsChanged, this,
+            &MainWindow::showCallEscalations);
+    connect(m_escalations, &EscalationPresenter::notice, this, &MainWindow::showNotice);
+    connect(m_escalations, &EscalationPresenter::submitted, m_escalationsDock, &QWidget::show);
+    connect(api, &EscalationApi::unauthorized, this, &MainWindow::showUnauthorized);
+    connect(m_escalations, &EscalationPresenter::draftsWaiting, this,
+            [this](const QList<EscalationDraft> &drafts) {
+                m_waitingDrafts = drafts;
+                m_bannerAction = BannerAction::OpenDrafts;
+                m_bannerIsFreshness = false;
+                m_banner->showMessage(
+                    MessageBanner::Kind::Information,
+                    tr("%n escalation draft(s) not submitted yet, the latest for call %1.", "",
+                       int(drafts.size()))
+                        .arg(drafts.first().crn),
+                    tr("Open draft"));
+            });
+    connect(this, &MainWindow::callShown, this, [this](const QString &crn) {
+        showCallEscalations(crn);
+        m_escalationApi->fetchEscalations(crn);
+    });
+    m_escalations->loadDrafts();
+    m_escalations->refresh();
+    feedPlayedSpans();
+}
+
+void MainWindow::feedPlayedSpans()
+{
+    if (!m_controller || !m_escalationApi || m_playedSpans)
+        return;
+    m_playedSpans = new PlayedSpanTracker(this);
+    PlaybackController *controller = m_controller;
+    connect(m_playedSpans, &PlayedSpanTracker::spanPlayed, m_escalationApi,
+            &EscalationApi::reportPlay);
+    const auto position = [this, controller] {
+        const QString id = controller->currentRecordingId();
+        for (const PlaylistEntry &entry : controller->playlist()) {
+            if (entry.recordingId == id && controller->position().isValid())
+                return double(controller->position() - entry.start) / 1e6;
+        }
+        return 0.0;
+    };
+    connect(controller, &PlaybackController::currentRecordingChanged, m_playedSpans,
+            [this, position](const QString &id) {
+                m_playedSpans->setRecording(id);
+                m_playedSpans->setPosition(position());
+            });
+    connect(controller, &PlaybackController::positionChanged, m_playedSpans,
+            [this, position] { m_playedSpans->setPosition(position()); });
+    connect(controller, &PlaybackController::stateChanged, m_playedSpans,
+            [this](PlaybackController::State state) {
+                m_playedSpans->setPlaying(state == PlaybackController::State::Playing);
+            });
+}
+
+void MainWindow::setConnection(const QUrl &server, const QByteArray &token)
+{
+    m_connectionServer = server;
+    m_token = token;
+}
+
+void MainWindow::escalate()
+{
+    if (!m_escalations || shownCrn().isEmpty() || m_pages->currentWidget() != m_callView) {
+        statusBar()->showMessage(tr("Open a call first, then escalate it."), 5000);
+        return;
+    }
+    m_escalations->escalate(m_callView->call(), m_callView->evidenceSpan(),
+                            m_callView->pickedEvents());
+}
+
+void MainWindow::showConnection()
+{
+    ConnectionDialog dialog(m_connectionServer, m_token, m_escalationApi, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_connectionServer = dialog.server();
+    m_token = dialog.token();
+    if (m_bannerAction == BannerAction::Connection)
+        m_banner->dismiss();
+    Q_EMIT connectionChanged(m_connectionServer, m_token);
+}
+
+void MainWindow::showUnauthorized(const QString &sentence)
+{
+    // One sentence, however many requests were refused.
+    if (m_bannerAction == BannerAction::Connection && m_banner->isVisible())
+        return;
+    m_bannerAction = BannerAction::Connection;
+    m_bannerIsFreshness = false;
+    m_banner->showMessage(MessageBanner::Kind::Error, sentence, tr("Connection…"));
+}
+
+void MainWindow::showNotice(const QString &sentence)
+{
+    m_bannerAction = BannerAction::Retry;
+    m_bannerIsFreshness = false;
+    m_banner->showMessage(MessageBanner::Kind::Information, sentence);
+}
+
+void MainWindow::showCallEscalations(const QString &crn)
+{
+    if (!m_escalations || CrnText::normalized(crn) != CrnText::normalized(shownCrn()))
+        return;
+    QString note;
+    const auto lines = m_escalations->linesForCall(crn, &note);
+    m_callView->setEscalationLines(lines, note);
 }
 
 void MainWindow::setSettings(ConsoleSettings *settings)

@@ -1,12 +1,22 @@
 #pragma once
 
+#include "escalation/escalationdraft.h"
 #include "lookup/calllookup.h"
 
 #include <QDateTime>
 #include <QMainWindow>
 #include <QTimer>
+#include <QUrl>
 
 class CallSummaryModel;
+class DraftStore;
+class EscalationApi;
+class EscalationPresenter;
+class EscalationsView;
+class Outbox;
+class PlayedSpanTracker;
+class QAction;
+class QDockWidget;
 class CallView;
 class QComboBox;
 class QLineEdit;
@@ -67,6 +77,16 @@ public:
     void setPlayback(PlaybackController *controller, RecordingDownloads *downloads);
     // What Edit > Settings edits besides the recordings cache. Not owned.
     void setSettings(ConsoleSettings *settings);
+    // Escalations: the form (Call > Escalate…, Ctrl+E, the call view's button), the
+    // Escalations dock and the call's escalations, and the audit of played spans. None is
+    // owned; all must outlive the window.
+    void setEscalationServices(EscalationApi *api, DraftStore *drafts, Outbox *outbox);
+    EscalationPresenter *escalations() const { return m_escalations; }
+    EscalationsView *escalationsView() const { return m_escalationsView; }
+    QDockWidget *escalationsDock() const { return m_escalationsDock; }
+    QAction *escalateAction() const { return m_escalateAction; }
+    // The server and token Edit > Connection… starts from.
+    void setConnection(const QUrl &server, const QByteArray &token);
 
 public Q_SLOTS:
     void search(const QString &text);
@@ -84,12 +104,22 @@ public Q_SLOTS:
     // (the banner shows the progress and offers to cancel).
     void exportResultsTo(const QString &path, bool loadRemaining);
     void cancelExport();
+    // Opens the escalation form for the call on screen.
+    void escalate();
+    // Edit > Connection…: the server address and access token; connectionChanged on OK.
+    void showConnection();
+    // A request was refused for its token: one sentence and a button to the connection.
+    void showUnauthorized(const QString &sentence);
+    // Something the supervisor should read once, without an action.
+    void showNotice(const QString &sentence);
 
 Q_SIGNALS:
     // The call is on screen, painted with this copy.
     void callShown(const QString &crn, CallLookup::Freshness freshness);
     // A CSV export ended; sentence says why it failed.
     void resultsExported(const QString &path, bool ok, const QString &sentence);
+    // Edit > Connection… was accepted with this address and token.
+    void connectionChanged(const QUrl &server, const QByteArray &token);
 
 private:
     void buildSearchBar(QWidget *parent);
@@ -150,7 +180,7 @@ private:
     // The file an export writes once the remaining pages have come; empty when none waits.
     QString m_pendingExport;
     // What the banner's button does: retry the search, or cancel loading pages for an export.
-    enum class BannerAction { Retry, CancelExport };
+    enum class BannerAction { Retry, CancelExport, Connection, OpenDrafts };
     BannerAction m_bannerAction = BannerAction::Retry;
 
     QString m_lastQuery;
@@ -159,4 +189,18 @@ private:
     QDateTime m_fetchedAt;
     bool m_bannerIsFreshness = false;
     QTimer m_ageTimer;
+
+    void showCallEscalations(const QString &crn);
+    void feedPlayedSpans();
+    EscalationApi *m_escalationApi = nullptr;
+    EscalationPresenter *m_escalations = nullptr;
+    EscalationsView *m_escalationsView = nullptr;
+    QDockWidget *m_escalationsDock = nullptr;
+    QAction *m_escalateAction = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    PlayedSpanTracker *m_playedSpans = nullptr;
+    PlaybackController *m_controller = nullptr;
+    QList<EscalationDraft> m_waitingDrafts;
+    QUrl m_connectionServer;
+    QByteArray m_token;
 };

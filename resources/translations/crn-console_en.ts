@@ -641,15 +641,70 @@
         <source>%1 cannot be replaced.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Escalations on this call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Escalate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalate this call with its evidence (Ctrl+E)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None yet. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionDialog</name>
+    <message>
+        <source>&amp;Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The console reads calls and sends escalations to this crn-server. The access token comes from your administrator (crn-server user add).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Server address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Access token:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server address must be an http:// or https:// address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the access token.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Console</name>
     <message>
         <source>Find a contact-center call by its reference number (CRN) and see what happened.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The crn-server to ask (default %1).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -674,6 +729,429 @@
     </message>
     <message>
         <source>crn-console: give one CRN at most</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The crn-server to ask (default: the one chosen before, else %1). It is remembered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the access token from FILE and keep it like Connection… does.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>crn-console: cannot read the token file %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>crn-console: the token file %1 is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DraftStore</name>
+    <message>
+        <source>The escalation draft cannot be saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EscalationApi</name>
+    <message>
+        <source>The server at %1 cannot be reached: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at %1 does not accept the console&apos;s access token. Open Connection… to enter a valid one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at %1 answered: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at %1 answered with HTTP status %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s escalation catalogue cannot be read: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s list of escalations cannot be read: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The address %1 answers, but not as a crn-server (HTTP status %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected: the server at %1 accepts this token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at %1 answers but refuses this token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EscalationDialog</name>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h</source>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Escalate call %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Escalate call %1&lt;/b&gt;&lt;br&gt;Say what went wrong and who should act. The escalation is sent as soon as the server can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One line: what happened (up to 200 characters)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the next person needs to know</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. +49 30 1234567</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Category:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Priority:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Team:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Summary:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call&amp;back number:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Evidence:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Su&amp;bmit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Discard draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close and keep draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording %1, %2 s to %3 s into the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording %1: %2 to %3 (%4 s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s to %2 s into the file %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1  %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (answer within %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s list of categories, priorities and teams has not been fetched yet. Connect to the server once to escalate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline: categories, priorities and teams as fetched %1. The escalation is queued and sent when the server is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>callback number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CRN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Handing the escalation to the outbox…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To submit, check: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Correct the fields the server refused, then submit again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready to submit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EscalationDraft</name>
+    <message>
+        <source>The escalation needs the call&apos;s CRN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a category.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server does not offer this category any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a priority.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server does not offer this priority any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the team that should act.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server does not offer this team any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EscalationPresenter</name>
+    <message>
+        <source>The server refused the escalation of call %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queued here, not sent yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · due %2 · %3 · %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By %1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline: as fetched %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server refused the escalation of call %1: %2 Double-click it in Escalations to send it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EscalationsView</name>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send &amp;queued now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show escalations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queued here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due / next try</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CRN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>next try %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sending soon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent · %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>due %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 Double-click to correct.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s escalations have not been fetched yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server&apos;s escalations as of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline: the server&apos;s escalations as fetched %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 Double-click to send it again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -985,6 +1463,45 @@ A phone number, an agent or a queue finds the calls they took part in.</source>
     <message>
         <source>%1 of %2</source>
         <extracomment>%1 is the number of rows the filter lets through, %2 e.g. &quot;50+ calls&quot;</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connection…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Escalate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n escalation draft(s) not submitted yet, the latest for call %1.</source>
+        <translation>
+            <numerusform>%n escalation draft not submitted yet, the latest for call %1.</numerusform>
+            <numerusform>%n escalation drafts not submitted yet, the latest for call %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a call first, then escalate it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1691,6 +2208,17 @@ No recording was made of this part of the call: %1 to %2, %3.</source>
     </message>
     <message>
         <source>not recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TokenStore</name>
+    <message>
+        <source>The access token cannot be kept: no keychain answered and the file %1 cannot be written (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No system keychain answered, so the access token is kept in %1, which only your user account can read.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

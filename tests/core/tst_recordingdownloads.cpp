@@ -156,6 +156,7 @@ private Q_SLOTS:
     void changedFileRestartsFromTheFirstByte();
     void stalledServerTimesOutAndResumes();
     void unreachableServerDownloadsWhenBack();
+    void newServerBaseTakesOverWithoutRestart();
     void serverErrors_data();
     void serverErrors();
     void refusedTokenFailsWithoutRetry();
@@ -375,6 +376,27 @@ void TestRecordingDownloads::unreachableServerDownloadsWhenBack()
     QCOMPARE(spies.failed.at(0).at(2).value<Error>(), Error::Unreachable);
 
     QVERIFY2(server.start(port, &why), qPrintable(why));
+    QTRY_COMPARE_WITH_TIMEOUT(spies.ready.size(), 1, 30000);
+    QCOMPARE(sha256(spies.ready.at(0).at(1).toString()), sha256(source(u"r-b"_qs)));
+}
+
+// A download waiting for a server that is gone goes on from the address Connection… gives,
+// without a new RecordingDownloads: the old address stays dead, so only the new one can answer.
+void TestRecordingDownloads::newServerBaseTakesOverWithoutRestart()
+{
+    TestServer gone(m_databasePath);
+    QString why;
+    QVERIFY2(gone.start(0, &why), qPrintable(why));
+    gone.kill();
+
+    RecordingDownloads downloads(gone.url(), cacheFolder(u"moved"_qs));
+    downloads.setAccessToken(m_server->token());
+    Spies spies(&downloads);
+    downloads.request(recordingOf(u"r-b"_qs, kSmallSize));
+    QVERIFY(spies.failed.wait(30000));
+    QCOMPARE(spies.failed.at(0).at(2).value<Error>(), Error::Unreachable);
+
+    downloads.setServerBase(m_server->url());
     QTRY_COMPARE_WITH_TIMEOUT(spies.ready.size(), 1, 30000);
     QCOMPARE(sha256(spies.ready.at(0).at(1).toString()), sha256(source(u"r-b"_qs)));
 }

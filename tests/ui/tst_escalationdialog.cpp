@@ -223,8 +223,10 @@ void TestEscalationDialog::categoryNeedingEvidenceAsksForIt()
     dialog.summaryField()->setText(u"Agent read out the card number"_qs);
     choose(dialog.categoryBox(), u"compliance"_qs);
 
-    QVERIFY2(reason(dialog, u"evidence"_qs).contains(u"needs evidence"_qs),
-             qPrintable(reason(dialog, u"evidence"_qs)));
+    QVERIFY2(
+        reason(dialog, u"evidence"_qs)
+            .contains(u"Evidence (a span of a recording or an event of the call) is required"_qs),
+        qPrintable(reason(dialog, u"evidence"_qs)));
     QVERIFY(!dialog.submitButton()->isEnabled());
 
     // Ticking the Answer event (row 4: no recording span was offered) is evidence enough.
@@ -247,7 +249,7 @@ void TestEscalationDialog::validFormSubmitsTheRequestBody()
     choose(dialog.priorityBox(), u"p3"_qs);
     choose(dialog.teamBox(), u"billing"_qs);
     QTest::keyClicks(dialog.summaryField(), u"  Refund promised, not booked "_qs);
-    QVERIFY(reason(dialog, u"callback_number"_qs).contains(u"needs a callback number"_qs));
+    QVERIFY(reason(dialog, u"callback_number"_qs).contains(u"A callback number is required"_qs));
     QTest::keyClicks(dialog.callbackField(), u"+49 30 1234567"_qs);
     QVERIFY(dialog.submitButton()->isEnabled());
 

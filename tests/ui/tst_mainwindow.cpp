@@ -48,6 +48,7 @@ private Q_SLOTS:
     void unreachableWithoutCacheOffersRetry();
     void commandLineScreenshot();
     void commandLineRefusesABadServer();
+    void commandLineRemembersTheConnection();
 
 private:
     void search(const QString &typed);
@@ -293,6 +294,54 @@ void TestMainWindow::commandLineRefusesABadServer()
     QVERIFY(console.waitForFinished(30000));
     QCOMPARE(console.exitCode(), 2);
     QVERIFY(QString::fromUtf8(console.readAllStandardError()).contains(u"--server"_qs));
+}
+
+// --server and --token-file are kept: a second start with neither shows the call (the
+// screenshot's exit code 0 needs the server's answer, which needs the token). A console that
+// has neither, in a fresh home, asks for them with the connection dialog and keeps running.
+void TestMainWindow::commandLineRemembersTheConnection()
+{
+    if (!TestServer::consoleTakesTokenFile(QStringLiteral(CRN_CONSOLE_BINARY)))
+        QSKIP("crn-console has no --token-file");
+    const auto environmentIn = [this](const QString &home) {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
+        environment.insert(u"XDG_CACHE_HOME"_qs, m_dir.filePath(home + u"/cache"_qs));
+        environment.insert(u"XDG_CONFIG_HOME"_qs, m_dir.filePath(home + u"/config"_qs));
+        environment.insert(u"XDG_DATA_HOME"_qs, m_dir.filePath(home + u"/data"_qs));
+        // No keychain: the token goes to the private file, the same on every start.
+        environment.remove(u"DBUS_SESSION_BUS_ADDRESS"_qs);
+        return environment;
+    };
+    const QString tokenFile = m_server->writeTokenFile(m_dir.path());
+    QVERIFY(!tokenFile.isEmpty());
+
+    QProcess first;
+    first.setProcessEnvironment(environmentIn(u"kept"_qs));
+    first.start(QStringLiteral(CRN_CONSOLE_BINARY),
+                { u"--server"_qs, m_server->url().toString(), u"--token-file"_qs, tokenFile,
+                  u"--screenshot"_qs, m_dir.filePath(u"first.png"_qs), u"1694023642.7"_qs });
+    QVERIFY(first.waitForFinished(30000));
+    QVERIFY2(first.exitCode() == 0, qPrintable(QString::fromUtf8(first.readAllStandardError())));
+
+    QProcess second;
+    second.setProcessEnvironment(environmentIn(u"kept"_qs));
+    second.start(QStringLiteral(CRN_CONSOLE_BINARY),
+                 { u"--screenshot"_qs, m_dir.filePath(u"second.png"_qs), u"1694023642.7"_qs });
+    QVERIFY(second.waitForFinished(30000));
+    QVERIFY2(second.exitCode() == 0, qPrintable(QString::fromUtf8(second.readAllStandardError())));
+
+    QProcess fresh;
+    fresh.setProcessEnvironment(environmentIn(u"fresh"_qs));
+    fresh.setProcessChannelMode(QProcess::MergedChannels);
+    fresh.start(QStringLiteral(CRN_CONSOLE_BINARY), { u"--server"_qs, m_server->url().toString() });
+    QVERIFY(fresh.waitForStarted(10000));
+    QByteArray output;
+    QTRY_VERIFY_WITH_TIMEOUT((output += fresh.readAll()).contains("asking for the connection"),
+                             15000);
+    QCOMPARE(fresh.state(), QProcess::Running);
+    fresh.kill();
+    QVERIFY(fresh.waitForFinished(10000));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,40 +1,19 @@
 #include "escalationdraft.h"
 
+#include "escalation/escalationrules.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 
 #include <cmath>
+#include <limits>
 
 namespace {
 
 QString tr(const char *text)
 {
     return QCoreApplication::translate("EscalationDraft", text);
-}
-
-constexpr qsizetype kMaxSummary = 200;
-constexpr qsizetype kMaxDescription = 10'000;
-constexpr int kMinCallbackDigits = 6;
-constexpr int kMaxCallbackDigits = 15;
-
-// Why the callback number is not a phone number, or an empty string when it is one.
-QString callbackProblem(const QString &number)
-{
-    int digits = 0;
-    for (qsizetype i = 0; i < number.size(); ++i) {
-        const QChar c = number.at(i);
-        if (c.isDigit() && c.unicode() < 128)
-            ++digits;
-        else if (c == u'+' && i == 0)
-            continue;
-        else if (c != u' ' && c != u'-' && c != u'.' && c != u'(' && c != u')')
-            return tr("A callback number is written with digits, a leading +, spaces, dashes, "
-                      "dots and parentheses only.");
-    }
-    if (digits < kMinCallbackDigits || digits > kMaxCallbackDigits)
-        return tr("A callback number needs 6 to 15 digits.");
-    return {};
 }
 
 QJsonArray evidenceRecordings(const QList<RecordingEvidence> &recordings)
@@ -232,44 +211,34 @@ QMap<QString, QString> EscalationDraft::validate(const EscalationOptions &option
     else if (!options.isEmpty() && !options.hasTeam(team))
         problems.insert(u"team"_qs, tr("The server does not offer this team any more."));
 
-    const QString trimmed = summary.trimmed();
-    if (trimmed.isEmpty())
-        problems.insert(u"summary"_qs, tr("A summary is required."));
-    else if (trimmed.size() > kMaxSummary)
-        problems.insert(
-            u"summary"_qs,
-            tr("A summary has at most 200 characters; this one has %1.").arg(trimmed.size()));
-    if (description.size() > kMaxDescription)
-        problems.insert(u"description"_qs,
-                        tr("A description has at most 10,000 characters; this one has %1.")
-                            .arg(description.size()));
-    if (!callbackNumber.trimmed().isEmpty()) {
-        const QString why = callbackProblem(callbackNumber.trimmed());
-        if (!why.isEmpty())
-            problems.insert(u"callback_number"_qs, why);
-    }
-
+    // The field rules are crn-server's own (EscalationRules), so that the form refuses what the
+    // server would refuse, with the same sentence.
+    const auto note = [&problems](const QString &field, const QString &problem) {
+        if (!problem.isEmpty() && !problems.contains(field))
+            problems.insert(field, problem);
+    };
+    note(u"summary"_qs, EscalationRules::summaryProblem(summary));
+    note(u"description"_qs, EscalationRules::descriptionProblem(description));
+    note(u"callback_number"_qs, EscalationRules::callbackNumberProblem(callbackNumber.trimmed()));
     for (const RecordingEvidence &span : recordings) {
-        const double length = recordingDurations.value(span.recordingId, -1);
-        if (span.start < 0 || span.end <= span.start)
-            problems.insert(u"evidence"_qs, tr("The evidence span must start before it ends."));
-        else if (length >= 0 && span.end > length + 1e-6)
-            problems.insert(u"evidence"_qs, tr("The evidence span ends after the recording does."));
+        // A recording whose length this draft does not know is judged by the server alone.
+        const double length
+            = recordingDurations.value(span.recordingId, std::numeric_limits<double>::infinity());
+        note(u"evidence"_qs, EscalationRules::spanProblem(span.start, span.end, length));
     }
 
     if (chosen) {
-        const QStringList &required = chosen->requiredFields;
-        if (required.contains(u"description"_qs) && description.trimmed().isEmpty())
-            problems.insert(u"description"_qs,
-                            tr("The category \"%1\" needs a description.").arg(chosen->label));
-        if (required.contains(u"callback_number"_qs) && callbackNumber.trimmed().isEmpty())
-            problems.insert(u"callback_number"_qs,
-                            tr("The category \"%1\" needs a callback number.").arg(chosen->label));
-        if (required.contains(u"evidence"_qs) && recordings.isEmpty() && events.isEmpty())
-            problems.insert(u"evidence"_qs,
-                            tr("The category \"%1\" needs evidence: a span of the recording or "
-                               "an event of the call.")
-                                .arg(chosen->label));
+        const bool evidenceGiven = !recordings.isEmpty() || !events.isEmpty();
+        for (const QString &field : chosen->requiredFields) {
+            bool present = true;
+            if (field == u"description")
+                present = !description.trimmed().isEmpty();
+            else if (field == u"callback_number")
+                present = !callbackNumber.trimmed().isEmpty();
+            else if (field == u"evidence")
+                present = evidenceGiven;
+            note(field, EscalationRules::requiredFieldProblem(field, chosen->label, present));
+        }
     }
     return problems;
 }

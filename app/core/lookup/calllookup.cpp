@@ -142,6 +142,9 @@ CallLookup::CallLookup(ApiClient *client, CallCache *cache, QObject *parent)
         });
     }
 
+    // A refused token is the window's to explain, whichever request met it.
+    connect(client, &ApiClient::unauthorized, this, &CallLookup::unauthorized);
+
     // The window shows the server's state from the start, without waiting for a first search.
     QTimer::singleShot(0, this, &CallLookup::checkServer);
 }

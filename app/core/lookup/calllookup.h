@@ -135,6 +135,9 @@ Q_SIGNALS:
     void cacheProblem(const QString &sentence);
     // clearCache() emptied the cache.
     void cacheCleared();
+    // A request was answered 401 (ApiClient::unauthorized), after its own ending: the access
+    // token is missing, wrong or no longer valid.
+    void unauthorized(const QString &sentence);
 
 private:
     class Private;

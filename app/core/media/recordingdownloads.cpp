@@ -107,6 +107,7 @@ public:
     void clear();
     void setTransferTimeoutMs(int milliseconds) { m_transferTimeoutMs = milliseconds; }
     void setAccessToken(const QByteArray &token) { m_accessToken = token; }
+    void setServerBase(const QUrl &serverBase);
     void shutDown();
 
 private:
@@ -784,6 +785,23 @@ void RecordingDownloadsWorker::scheduleRetry(Job &job)
     job.retryDelayMs = std::min(kMaxRetryMs, job.retryDelayMs * 2);
 }
 
+void RecordingDownloadsWorker::setServerBase(const QUrl &serverBase)
+{
+    if (serverBase == m_serverBase)
+        return;
+    m_serverBase = serverBase;
+    // Downloads under way (or waiting to retry) go on from the new address at once; what
+    // arrived is resumed there only if its ETag still matches, as after any interruption.
+    for (auto &[id, job] : m_jobs) {
+        stopNow(*job);
+        job->retryDelayMs = kFirstRetryMs;
+        startDownload(*job);
+    }
+    qCInfo(lcMedia) << "Recordings are fetched from a new server address now;" << m_jobs.size()
+                    << "download(s) moved there";
+    saveIndex();
+}
+
 void RecordingDownloadsWorker::cancel(const QString &id)
 {
     const auto found = m_jobs.find(id);
@@ -951,6 +969,11 @@ void RecordingDownloads::setCapBytes(qint64 capBytes)
 void RecordingDownloads::clear()
 {
     post([](RecordingDownloadsWorker &worker) { worker.clear(); });
+}
+
+void RecordingDownloads::setServerBase(const QUrl &serverBase)
+{
+    post([serverBase](RecordingDownloadsWorker &worker) { worker.setServerBase(serverBase); });
 }
 
 void RecordingDownloads::setAccessToken(const QByteArray &token)

@@ -81,6 +81,9 @@ public:
     // The bearer token sent as Authorization with every download from now on; empty sends none.
     // Never logged nor put in a sentence.
     void setAccessToken(const QByteArray &token);
+    // The server's root from now on (Connection… chose another address). Downloads under way
+    // start again there at once, resuming what arrived; the cached files stay.
+    void setServerBase(const QUrl &serverBase);
 
 Q_SIGNALS:
     void indexLoaded();

@@ -385,6 +385,10 @@ void ApiClient::handleFinished(QNetworkReply *network, ApiReply *reply, Abandone
                      "token. Ask for a new one.")
                       .arg(server)
                 : tr("The server at %1 does not let this user see that: %2").arg(server, message));
+        // After the reply's own ending, so that whoever shows a sentence for the failed request
+        // is followed by whoever offers a new token.
+        if (status == 401)
+            Q_EMIT unauthorized(reply->errorString());
     } else if (status == 400) {
         reply->finish(ApiReply::Error::BadRequest,
                       message.isEmpty() ? tr("The server at %1 refused the request.").arg(server)

@@ -76,6 +76,11 @@ public:
     SearchReply *searchCalls(const QString &query, int limit = 50, const QString &cursor = {},
                              Timestamp from = {}, Timestamp to = {});
 
+Q_SIGNALS:
+    // A request was answered 401: the token is missing, wrong, disabled or replaced. sentence is
+    // the one the request's reply ends with (never the token). Emitted after the reply finished.
+    void unauthorized(const QString &sentence);
+
 private:
     // Why the client itself gave up on a request, so that its ending can say so.
     enum class Abandoned { No, ConnectTimeout, Deadline };
