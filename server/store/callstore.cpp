@@ -17,6 +17,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 #include <algorithm>
+#include <cmath>
 
 #include <sqlite3.h>
 
@@ -1010,10 +1011,37 @@ QString numberCondition(const PhoneNumber &number, QVariantList *values)
         any.append(keyPrefixCondition({ kReversedKind }, reversed(number.digits), values));
         break;
     }
-    return u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs + any.join(u" OR "_qs) + u')';
+    return any.join(u" OR "_qs);
 }
 
 } // namespace
+
+// A condition on the call's keys in one of two shapes, chosen by how many key rows match (see
+// searchStatement): few, and the matching calls are read by their CRN and sorted; many, and the
+// calls are walked in sort order through an index on calls and each one's keys are looked at,
+// which finds a page of calls after a few probes however deep in the walk the page is.
+QString CallStore::keyCondition(const QString &condition, const QVariantList &values,
+                                qint64 broadFrom, QVariantList *statementValues, bool *failed)
+{
+    QSqlQuery probe(database());
+    probe.prepare(u"SELECT count(*) FROM (SELECT 1 FROM call_keys WHERE "_qs + condition
+                  + u" LIMIT ?) AS matched"_qs);
+    for (const QVariant &value : values)
+        probe.addBindValue(value);
+    probe.addBindValue(broadFrom);
+    if (!probe.exec() || !probe.next()) {
+        fail(u"Cannot search calls"_qs, probe.lastError().text());
+        *failed = true;
+        return {};
+    }
+    *statementValues += values;
+    if (probe.value(0).toLongLong() < broadFrom)
+        return u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs + condition + u')';
+    // PostgreSQL would turn the EXISTS into a join and may sort its result again; OFFSET 0
+    // keeps it a check of each call the index walk reaches.
+    return u"EXISTS (SELECT 1 FROM call_keys k WHERE k.crn = c.crn AND ("_qs + condition
+        + (m_dialect == SqlDialect::PostgreSQL ? u") OFFSET 0)"_qs : u"))"_qs);
+}
 
 std::optional<CallStore::SearchStatement> CallStore::searchStatement(const SearchQuery &query,
                                                                      SearchError *error)
@@ -1078,10 +1106,26 @@ std::optional<CallStore::SearchStatement> CallStore::searchStatement(const Searc
                      + u" (SELECT 1 FROM escalations e WHERE e.crn = c.crn)"_qs);
     }
 
+    // A key condition is broad when at least this many key rows match it: walking the calls in
+    // order then reaches a page of matches after about (calls / broadFrom) * limit probes,
+    // while the narrow shape reads and sorts up to broadFrom calls; the two costs meet near the
+    // square root of calls * limit.
+    const qint64 broadFrom = std::clamp<qint64>(
+        qint64(std::sqrt(double(std::max<qint64>(statement.next.snapshot, 1))
+                         * double(std::clamp(query.limit, 1, kMaxSearchLimit) + 1))),
+        kMinBroadKeyRows, kMaxBroadKeyRows);
+    bool failed = false;
+    const auto addKeyCondition = [&](const QString &condition, const QVariantList &keyValues) {
+        const QString shaped = keyCondition(condition, keyValues, broadFrom, &values, &failed);
+        if (!failed)
+            where.append(shaped);
+    };
+
     const QString agent = CrnText::normalized(query.agent);
     if (!agent.isEmpty()) {
-        where.append(u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs
-                     + keyPrefixCondition({ u"agent"_qs }, agent, &values) + u')');
+        QVariantList keyValues;
+        const QString condition = keyPrefixCondition({ u"agent"_qs }, agent, &keyValues);
+        addKeyCondition(condition, keyValues);
     }
     if (query.agentKey) {
         where.append(u"EXISTS (SELECT 1 FROM call_keys a WHERE a.crn = c.crn AND a.kind = 'agent'"
@@ -1090,30 +1134,34 @@ std::optional<CallStore::SearchStatement> CallStore::searchStatement(const Searc
     }
     const QString queue = CrnText::normalized(query.queue);
     if (!queue.isEmpty()) {
-        where.append(u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs
-                     + keyPrefixCondition({ u"queue"_qs }, queue, &values) + u')');
+        QVariantList keyValues;
+        const QString condition = keyPrefixCondition({ u"queue"_qs }, queue, &keyValues);
+        addKeyCondition(condition, keyValues);
     }
     if (!query.number.isEmpty()) {
         const PhoneNumber number = PhoneNumber::parse(query.number);
         if (number.significantDigits() < kMinNumberDigits)
             return refuse(SearchError::BadNumber);
-        where.append(numberCondition(number, &values));
+        QVariantList keyValues;
+        const QString condition = numberCondition(number, &keyValues);
+        addKeyCondition(condition, keyValues);
     }
 
     const QString key = CrnText::normalized(query.text);
     if (!key.isEmpty()) {
         // Ids and names by prefix; a number by the digits it contains, also by prefix.
         QString condition
-            = u"c.crn IN (SELECT crn FROM call_keys WHERE"
-              " (kind IN ('crn', 'leg', 'agent', 'queue') AND key >= ? AND key < ?)"_qs;
-        values << key << prefixUpperBound(key);
+            = u"(kind IN ('crn', 'leg', 'agent', 'queue') AND key >= ? AND key < ?)"_qs;
+        QVariantList keyValues { key, prefixUpperBound(key) };
         const QString digits = digitsOf(query.text);
         if (digits.size() >= kMinNumberDigits) {
             condition += u" OR (kind = 'number' AND key >= ? AND key < ?)"_qs;
-            values << digits << prefixUpperBound(digits);
+            keyValues << digits << prefixUpperBound(digits);
         }
-        where.append(condition + u')');
+        addKeyCondition(condition, keyValues);
     }
+    if (failed)
+        return refuse(SearchError::Database);
 
     statement.limit = std::clamp(query.limit, 1, kMaxSearchLimit);
     const QString order = ascending ? u"ASC"_qs : u"DESC"_qs;

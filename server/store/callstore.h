@@ -104,6 +104,10 @@ public:
 
     static constexpr int kMaxSearchLimit = 500;
     static constexpr int kMinNumberDigits = 3;
+    // The bounds of the number of key rows from which a key condition counts as broad, and
+    // search walks the calls in order instead of sorting the matching ones (searchStatement).
+    static constexpr qint64 kMinBroadKeyRows = 500;
+    static constexpr qint64 kMaxBroadKeyRows = 20000;
 
     ~CallStore();
     CallStore(const CallStore &) = delete;
@@ -172,6 +176,8 @@ private:
                               const QList<StoredRecording> &recordings);
     struct SearchStatement;
     std::optional<SearchStatement> searchStatement(const SearchQuery &query, SearchError *error);
+    QString keyCondition(const QString &condition, const QVariantList &values, qint64 broadFrom,
+                         QVariantList *statementValues, bool *failed);
     qint64 lastCallSequence();
     bool fail(const QString &what, const QString &why);
 
