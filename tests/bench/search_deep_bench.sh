@@ -61,7 +61,7 @@ seen=0
 while :; do
     query="q=$prefix&limit=$limit"
     [[ -n $cursor ]] && query+="&cursor=$cursor"
-    timing=$(curl -s -o "$work/page.json" -w '%{http_code} %{time_total}' \
+    timing=$(curl -s -m 60 -o "$work/page.json" -w '%{http_code} %{time_total}' \
         -H "Authorization: Bearer $token" "$url/api/v1/calls?$query")
     [[ ${timing%% *} == 200 ]] || { echo "page $((pages + 1)) answered ${timing%% *}" >&2; exit 1; }
     echo "${timing#* }" >>"$work/times"
