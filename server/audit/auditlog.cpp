@@ -67,8 +67,9 @@ std::optional<AuditAction> auditActionFromName(QStringView name)
     return std::nullopt;
 }
 
-AuditLog::AuditLog(QSqlDatabase database)
+AuditLog::AuditLog(QSqlDatabase database, std::shared_ptr<AuditQueue> queue)
     : m_database(std::move(database))
+    , m_queue(queue ? std::move(queue) : std::make_shared<AuditQueue>())
 {
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(kBatchMs);
@@ -93,23 +94,36 @@ void AuditLog::record(const Caller &caller, AuditAction action, const AuditTarge
     entry.role = caller.role;
     entry.action = action;
     entry.target = target;
-    m_pending.append(entry);
+    {
+        const QMutexLocker locker(&m_queue->pendingMutex);
+        m_queue->pending.append(entry);
+    }
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
 }
 
 bool AuditLog::flush(QString *error)
 {
-    if (m_pending.isEmpty())
-        return true;
     m_flushTimer.stop();
+    // One writer at a time: a flush that finds the queue empty must still wait for rows another
+    // thread has taken and not yet committed, or a read right after it would miss them.
+    const QMutexLocker writing(&m_queue->writeMutex);
+    QList<AuditEntry> rows;
+    {
+        const QMutexLocker locker(&m_queue->pendingMutex);
+        rows.swap(m_queue->pending);
+    }
+    if (rows.isEmpty())
+        return true;
 
     const auto failed = [&](const QString &why) {
         m_database.rollback();
-        qCWarning(lcServer).noquote() << "Cannot write" << m_pending.size() << "audit rows:" << why;
+        qCWarning(lcServer).noquote() << "Cannot write" << rows.size() << "audit rows:" << why;
         if (error)
             *error = why;
-        // Tried again with the next row, or at the next read.
+        // Tried again with the next row, or at the next read, before the rows queued since.
+        const QMutexLocker locker(&m_queue->pendingMutex);
+        m_queue->pending = rows + m_queue->pending;
         return false;
     };
     if (!m_database.transaction())
@@ -127,7 +141,7 @@ bool AuditLog::flush(QString *error)
     QSqlQuery insert(m_database);
     insert.prepare(u"INSERT INTO audit_log (at_us, user_name, role, action, crn, recording_id,"
                    " escalation_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_qs);
-    for (const AuditEntry &entry : std::as_const(m_pending)) {
+    for (const AuditEntry &entry : std::as_const(rows)) {
         insert.addBindValue(entry.at.microseconds());
         insert.addBindValue(text(entry.user));
         insert.addBindValue(roleName(entry.role));
@@ -141,7 +155,6 @@ bool AuditLog::flush(QString *error)
     }
     if (!m_database.commit())
         return failed(m_database.lastError().text());
-    m_pending.clear();
     return true;
 }
 

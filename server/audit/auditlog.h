@@ -4,10 +4,12 @@
 #include "model/timestamp.h"
 
 #include <QList>
+#include <QMutex>
 #include <QSqlDatabase>
 #include <QString>
 #include <QTimer>
 
+#include <memory>
 #include <optional>
 
 // What an audit row says was done, as AuditEntry.action in docs/api.yaml.
@@ -54,6 +56,16 @@ struct AuditQuery
     int limit = 100; // 0: no limit (the CSV export)
 };
 
+// The rows that the AuditLogs of several threads over one database have recorded and none has
+// written yet. Whichever log flushes takes them all, so that a read through any thread's log
+// sees what every thread recorded. Thread-safe.
+struct AuditQueue
+{
+    QMutex pendingMutex; // guards pending
+    QList<AuditEntry> pending;
+    QMutex writeMutex; // held while rows taken from pending are written
+};
+
 // The audit log: who did what and when, in the table audit_log of the call database (the
 // "audit" component of applyMigrations; SQLite and PostgreSQL).
 //
@@ -63,13 +75,15 @@ struct AuditQuery
 // destroyed. A failed write is logged as a warning and the rows stay queued for the next
 // attempt. Row ids grow in the order rows become visible, also with several servers on one
 // PostgreSQL database, so that a reader's cursor (the last id read) never passes a row that
-// is committed later. Lives on the thread of the connection, which it does not own.
+// is committed later. Lives on the thread of the connection, which it does not own; logs on
+// other threads, each with its own connection, share their rows through one AuditQueue.
 class AuditLog
 {
 public:
     static constexpr int kBatchMs = 10;
 
-    explicit AuditLog(QSqlDatabase database);
+    // queue null: a queue of this log's own.
+    explicit AuditLog(QSqlDatabase database, std::shared_ptr<AuditQueue> queue = nullptr);
     ~AuditLog();
     AuditLog(const AuditLog &) = delete;
     AuditLog &operator=(const AuditLog &) = delete;
@@ -86,7 +100,7 @@ public:
 
 private:
     QSqlDatabase m_database;
-    QList<AuditEntry> m_pending;
+    std::shared_ptr<AuditQueue> m_queue;
     QTimer m_flushTimer;
 };
 

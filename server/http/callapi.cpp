@@ -7,7 +7,6 @@
 #include "store/callstore.h"
 #include "json/calljson.h"
 
-#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -257,9 +256,11 @@ void CallApi::registerRoutes(ApiRouter *router)
                      [this](const ApiRequest &request, QHttpServerResponder &&responder) {
                          QElapsedTimer timer;
                          timer.start();
-                         ApiRouter::respond(request.http, responder,
-                                            search(request.http.query(), &request.caller),
-                                            kCallsPath, timer);
+                         ApiRouter::respond(
+                             request.http, responder,
+                             search(request.http.query(), &request.caller,
+                                    HttpHeaders::value(request.http, "If-None-Match")),
+                             kCallsPath, timer);
                      });
 
     router->addRoute(
@@ -294,8 +295,8 @@ CallApi::Response CallApi::health()
 CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNoneMatch,
                                 const Caller *caller, QString *crn)
 {
-    const std::optional<QByteArray> document = m_store->findCallDocument(crnOrLegId);
-    if (!document) {
+    const std::optional<StoredDocument> stored = m_store->findStoredDocument(crnOrLegId);
+    if (!stored) {
         // The store answers "no" both for an unknown id and for a database that failed.
         if (m_store->callCount() < 0)
             return unavailable(u"look up the call"_qs, m_store->errorString());
@@ -308,26 +309,26 @@ CallApi::Response CallApi::call(QStringView crnOrLegId, const QByteArray &ifNone
 
     // The stored document is the compact JSON of the call as CallJson writes it, so it is sent
     // as it is, once a parse has shown it is still a call: a damaged row must never reach a
-    // console as if it were one.
-    const QByteArray &body = *document;
-    const QJsonObject stored = QJsonDocument::fromJson(body).object();
-    if (!stored.value(u"crn").isString() || !stored.value(u"start").isString())
+    // console as if it were one. Its ETag was stored with it.
+    const QByteArray &body = stored->document;
+    const QJsonObject object = QJsonDocument::fromJson(body).object();
+    if (!object.value(u"crn").isString() || !object.value(u"start").isString())
         return unavailable(u"read the stored call"_qs, u"its document is damaged"_qs);
-    if (caller && !callerMayRead(*caller, stored)) {
+    if (caller && !callerMayRead(*caller, object)) {
         return errorResponse(StatusCode::Forbidden, u"forbidden"_qs,
                              u"An agent may read only the calls they took part in."_qs);
     }
     if (crn)
-        *crn = stored.value(u"crn").toString();
-    const QByteArray etag
-        = '"' + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(32) + '"';
+        *crn = object.value(u"crn").toString();
+    const QByteArray etag = '"' + stored->etag + '"';
     const QList<Header> headers { { "ETag", etag }, { "Cache-Control", "no-cache" } };
     if (!ifNoneMatch.isEmpty() && HttpHeaders::ifNoneMatchHolds(ifNoneMatch, etag))
         return { StatusCode::NotModified, {}, headers };
     return { StatusCode::Ok, body, headers };
 }
 
-CallApi::Response CallApi::search(const QUrlQuery &query, const Caller *caller)
+CallApi::Response CallApi::search(const QUrlQuery &query, const Caller *caller,
+                                  const QByteArray &ifNoneMatch)
 {
     QString error;
     std::optional<SearchQuery> search = searchQueryFrom(query, &error);
@@ -357,7 +358,14 @@ CallApi::Response CallApi::search(const QUrlQuery &query, const Caller *caller)
                              { u"next_cursor"_qs,
                                page.nextCursor.isEmpty() ? QJsonValue(QJsonValue::Null)
                                                          : QJsonValue(page.nextCursor) } };
-    return { StatusCode::Ok, compactJson(body), {} };
+    // A strong validator of these exact bytes: the same query over the same calls (and the same
+    // snapshot in the cursor) gives the same page.
+    const QByteArray json = compactJson(body);
+    const QByteArray etag = '"' + CallStore::documentTag(json) + '"';
+    const QList<Header> headers { { "ETag", etag }, { "Cache-Control", "no-cache" } };
+    if (!ifNoneMatch.isEmpty() && HttpHeaders::ifNoneMatchHolds(ifNoneMatch, etag))
+        return { StatusCode::NotModified, {}, headers };
+    return { StatusCode::Ok, json, headers };
 }
 
 CallApi::Response CallApi::unavailable(const QString &what, const QString &why) const

@@ -49,7 +49,9 @@ public:
     // unrestricted. *crn gets the call's canonical CRN when the answer is 200 or 304.
     Response call(QStringView crnOrLegId, const QByteArray &ifNoneMatch = {},
                   const Caller *caller = nullptr, QString *crn = nullptr);
-    Response search(const QUrlQuery &query, const Caller *caller = nullptr);
+    // A page with its ETag; ifNoneMatch as for call(): 304 when it holds the page's.
+    Response search(const QUrlQuery &query, const Caller *caller = nullptr,
+                    const QByteArray &ifNoneMatch = {});
 
 private:
     Response unavailable(const QString &what, const QString &why) const;

@@ -337,7 +337,8 @@ private:
 
 ChunkPool &chunkPool()
 {
-    static ChunkPool pool;
+    // One pool per serving thread: its chunks are handed to that thread's sockets only.
+    thread_local ChunkPool pool;
     return pool;
 }
 

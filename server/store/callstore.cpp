@@ -7,6 +7,7 @@
 #include "json/calljson.h"
 
 #include <QAtomicInteger>
+#include <QCryptographicHash>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,6 +18,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 #include <algorithm>
+#include <cmath>
 
 #include <sqlite3.h>
 
@@ -278,6 +280,7 @@ CallStore::CallStore(const QString &connectionName)
 
 CallStore::~CallStore()
 {
+    m_documentQuery.reset();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         db.close();
@@ -385,7 +388,35 @@ bool indexNumbersOfStoredCalls(QSqlDatabase db, QString *why)
     return true;
 }
 
+// Step 4 on SQLite: the ETag of every stored document, which SQL there cannot compute.
+bool tagStoredCalls(QSqlDatabase db, QString *why)
+{
+    QSqlQuery select(db);
+    select.setForwardOnly(true);
+    if (!select.exec(u"SELECT crn, CAST(document AS BLOB) FROM calls"_qs)) {
+        *why = select.lastError().text();
+        return false;
+    }
+    QSqlQuery update(db);
+    update.prepare(u"UPDATE calls SET etag = ? WHERE crn = ?"_qs);
+    while (select.next()) {
+        update.addBindValue(
+            QString::fromLatin1(CallStore::documentTag(select.value(1).toByteArray())));
+        update.addBindValue(select.value(0).toString());
+        if (!update.exec()) {
+            *why = update.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
+
+QByteArray CallStore::documentTag(const QByteArray &document)
+{
+    return QCryptographicHash::hash(document, QCryptographicHash::Sha256).toHex().left(32);
+}
 
 QList<MigrationStep> CallStore::migrationSteps()
 {
@@ -501,7 +532,20 @@ QList<MigrationStep> CallStore::migrationSteps()
             u"CREATE INDEX calls_by_seq ON calls (seq)"_qs,
         },
     };
-    return { calls, recordings, filters };
+    MigrationStep etags {
+        4,
+        {
+            // The ETag of each call's document, written with it, so that an answer computes
+            // none; the rows already there get theirs in C++ (SQLite has no SHA-256), after this.
+            u"ALTER TABLE calls ADD COLUMN etag TEXT NOT NULL DEFAULT ''"_qs,
+        },
+        {
+            u"ALTER TABLE calls ADD COLUMN etag TEXT NOT NULL DEFAULT ''"_qs,
+            u"UPDATE calls SET etag = left(encode(sha256(convert_to(document, 'UTF8')), 'hex'),"
+            " 32)"_qs,
+        },
+    };
+    return { calls, recordings, filters, etags };
 }
 
 bool CallStore::migrate()
@@ -529,8 +573,13 @@ bool CallStore::migrate()
         return false;
 
     QString error;
-    const auto afterStep = [](int version, QSqlDatabase database, QString *why) {
-        return version != 3 || indexNumbersOfStoredCalls(database, why);
+    const SqlDialect dialect = m_dialect;
+    const auto afterStep = [dialect](int version, QSqlDatabase database, QString *why) {
+        if (version == 3)
+            return indexNumbersOfStoredCalls(database, why);
+        if (version == 4 && dialect == SqlDialect::SQLite)
+            return tagStoredCalls(database, why);
+        return true;
     };
     if (!applyMigrations(db, u"calls"_qs, migrationSteps(), afterStep, &error)) {
         m_errorString = error;
@@ -593,6 +642,7 @@ PreparedCall CallStore::prepareCall(const Call &call)
     prepared.recordingCount = call.summary.recordingCount;
     prepared.summary = CallJson::toJsonText(call.summary);
     prepared.document = CallJson::toJsonText(call);
+    prepared.etag = documentTag(prepared.document);
     for (const auto &[kind, key] : searchKeys(call)) {
         if (!key.isEmpty())
             prepared.keys.append({ kind, key });
@@ -617,11 +667,13 @@ bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls,
     // A call saved again keeps its seq: a re-import must not move it out of a page walk.
     RawStatement upsert(db,
                         "INSERT INTO calls (crn, crn_key, start_us, summary, document, direction,"
-                        " outcome, recording_count, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        " outcome, recording_count, seq, etag)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
                         " start_us = excluded.start_us, summary = excluded.summary,"
                         " document = excluded.document, direction = excluded.direction,"
-                        " outcome = excluded.outcome, recording_count = excluded.recording_count");
+                        " outcome = excluded.outcome, recording_count = excluded.recording_count,"
+                        " etag = excluded.etag");
     RawStatement saveSequence(db,
                               "INSERT INTO store_settings (name, value) VALUES (?, ?)"
                               " ON CONFLICT (name) DO UPDATE SET value = excluded.value");
@@ -666,6 +718,7 @@ bool CallStore::savePreparedCalls(const QList<PreparedCall> &calls,
         upsert.bind(7, outcome);
         upsert.bind(8, qint64(call.recordingCount));
         upsert.bind(9, ++sequence);
+        upsert.bind(10, call.etag);
         if (!deleteKeys.run() || !upsert.run())
             return rollBack(QStringLiteral("Cannot save call %1").arg(call.crn));
         for (const auto &[keyKind, keyText] : call.keys) {
@@ -742,6 +795,7 @@ bool CallStore::savePreparedCallsSql(const QList<PreparedCall> &calls,
         QStringList directions;
         QStringList outcomes;
         QStringList recordingCounts;
+        QStringList etags;
         QStringList keys;
         QStringList kinds;
         QStringList keyCrns;
@@ -757,6 +811,7 @@ bool CallStore::savePreparedCallsSql(const QList<PreparedCall> &calls,
             directions.append(call.direction);
             outcomes.append(call.outcome);
             recordingCounts.append(QString::number(call.recordingCount));
+            etags.append(QString::fromLatin1(call.etag));
             for (const auto &[kind, key] : call.keys) {
                 keys.append(key);
                 kinds.append(kind);
@@ -776,14 +831,15 @@ bool CallStore::savePreparedCallsSql(const QList<PreparedCall> &calls,
         QSqlQuery upsert(db);
         upsert.prepare(
             u"INSERT INTO calls (crn, crn_key, start_us, summary, document, direction,"
-            " outcome, recording_count) SELECT * FROM unnest(?::text[], ?::text[],"
-            " ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[])"
+            " outcome, recording_count, etag) SELECT * FROM unnest(?::text[], ?::text[],"
+            " ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::text[])"
             " ON CONFLICT (crn) DO UPDATE SET crn_key = excluded.crn_key,"
             " start_us = excluded.start_us, summary = excluded.summary,"
             " document = excluded.document, direction = excluded.direction,"
-            " outcome = excluded.outcome, recording_count = excluded.recording_count"_qs);
+            " outcome = excluded.outcome, recording_count = excluded.recording_count,"
+            " etag = excluded.etag"_qs);
         for (const QStringList *values : { &crns, &crnKeys, &starts, &summaries, &documents,
-                                           &directions, &outcomes, &recordingCounts })
+                                           &directions, &outcomes, &recordingCounts, &etags })
             upsert.addBindValue(arrayLiteral(*values));
         if (!upsert.exec())
             return rollBack(u"Cannot save calls"_qs, upsert);
@@ -857,19 +913,50 @@ QString CallStore::resolveCrn(QStringView crnOrLegId)
 
 std::optional<QByteArray> CallStore::findCallDocument(QStringView crnOrLegId)
 {
-    const QString crn = resolveCrn(crnOrLegId);
-    if (crn.isEmpty())
+    const std::optional<StoredDocument> stored = findStoredDocument(crnOrLegId);
+    if (!stored)
+        return std::nullopt;
+    return stored->document;
+}
+
+std::optional<StoredDocument> CallStore::findStoredDocument(QStringView crnOrLegId)
+{
+    const QString key = CrnText::normalized(crnOrLegId);
+    if (key.isEmpty())
         return std::nullopt;
 
-    // As bytes: the UTF-8 as stored, without a round trip through UTF-16.
-    QSqlQuery query(database());
-    query.prepare(m_dialect == SqlDialect::PostgreSQL
-                      ? u"SELECT convert_to(document, 'UTF8') FROM calls WHERE crn = ?"_qs
-                      : u"SELECT CAST(document AS BLOB) FROM calls WHERE crn = ?"_qs);
-    query.addBindValue(crn);
-    if (!query.exec() || !query.next())
+    // One statement: the key's row, then the call by its primary key. A CRN wins over a leg
+    // id of the same spelling, as in resolveCrn. The document as bytes: the UTF-8 as stored,
+    // without a round trip through UTF-16. Prepared once per connection, as every request
+    // runs it.
+    if (!m_documentQuery) {
+        m_documentQuery = std::make_unique<QSqlQuery>(database());
+        m_documentQuery->setForwardOnly(true);
+        m_documentQuery->prepare(u"SELECT c.crn, c.etag, "_qs
+                                 + (m_dialect == SqlDialect::PostgreSQL
+                                        ? u"convert_to(c.document, 'UTF8')"_qs
+                                        : u"CAST(c.document AS BLOB)"_qs)
+                                 + u" FROM call_keys k JOIN calls c ON c.crn = k.crn"
+                                   " WHERE k.key = ? AND k.kind IN ('crn', 'leg')"
+                                   " ORDER BY k.kind = 'crn' DESC LIMIT 1"_qs);
+    }
+    QSqlQuery &query = *m_documentQuery;
+    query.addBindValue(key);
+    if (!query.exec()) {
+        fail(u"Cannot look up a call"_qs, query.lastError().text());
         return std::nullopt;
-    return query.value(0).toByteArray();
+    }
+    if (!query.next()) {
+        query.finish();
+        return std::nullopt;
+    }
+    StoredDocument stored { query.value(0).toString(), query.value(1).toString().toLatin1(),
+                            query.value(2).toByteArray() };
+    query.finish();
+    // A row written before step 4 by an older importer has no tag yet.
+    if (stored.etag.isEmpty())
+        stored.etag = documentTag(stored.document);
+    return stored;
 }
 
 std::optional<Call> CallStore::findCall(QStringView crnOrLegId)
@@ -1010,10 +1097,37 @@ QString numberCondition(const PhoneNumber &number, QVariantList *values)
         any.append(keyPrefixCondition({ kReversedKind }, reversed(number.digits), values));
         break;
     }
-    return u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs + any.join(u" OR "_qs) + u')';
+    return any.join(u" OR "_qs);
 }
 
 } // namespace
+
+// A condition on the call's keys in one of two shapes, chosen by how many key rows match (see
+// searchStatement): few, and the matching calls are read by their CRN and sorted; many, and the
+// calls are walked in sort order through an index on calls and each one's keys are looked at,
+// which finds a page of calls after a few probes however deep in the walk the page is.
+QString CallStore::keyCondition(const QString &condition, const QVariantList &values,
+                                qint64 broadFrom, QVariantList *statementValues, bool *failed)
+{
+    QSqlQuery probe(database());
+    probe.prepare(u"SELECT count(*) FROM (SELECT 1 FROM call_keys WHERE "_qs + condition
+                  + u" LIMIT ?) AS matched"_qs);
+    for (const QVariant &value : values)
+        probe.addBindValue(value);
+    probe.addBindValue(broadFrom);
+    if (!probe.exec() || !probe.next()) {
+        fail(u"Cannot search calls"_qs, probe.lastError().text());
+        *failed = true;
+        return {};
+    }
+    *statementValues += values;
+    if (probe.value(0).toLongLong() < broadFrom)
+        return u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs + condition + u')';
+    // PostgreSQL would turn the EXISTS into a join and may sort its result again; OFFSET 0
+    // keeps it a check of each call the index walk reaches.
+    return u"EXISTS (SELECT 1 FROM call_keys k WHERE k.crn = c.crn AND ("_qs + condition
+        + (m_dialect == SqlDialect::PostgreSQL ? u") OFFSET 0)"_qs : u"))"_qs);
+}
 
 std::optional<CallStore::SearchStatement> CallStore::searchStatement(const SearchQuery &query,
                                                                      SearchError *error)
@@ -1078,10 +1192,26 @@ std::optional<CallStore::SearchStatement> CallStore::searchStatement(const Searc
                      + u" (SELECT 1 FROM escalations e WHERE e.crn = c.crn)"_qs);
     }
 
+    // A key condition is broad when at least this many key rows match it: walking the calls in
+    // order then reaches a page of matches after about (calls / broadFrom) * limit probes,
+    // while the narrow shape reads and sorts up to broadFrom calls; the two costs meet near the
+    // square root of calls * limit.
+    const qint64 broadFrom = std::clamp<qint64>(
+        qint64(std::sqrt(double(std::max<qint64>(statement.next.snapshot, 1))
+                         * double(std::clamp(query.limit, 1, kMaxSearchLimit) + 1))),
+        kMinBroadKeyRows, kMaxBroadKeyRows);
+    bool failed = false;
+    const auto addKeyCondition = [&](const QString &condition, const QVariantList &keyValues) {
+        const QString shaped = keyCondition(condition, keyValues, broadFrom, &values, &failed);
+        if (!failed)
+            where.append(shaped);
+    };
+
     const QString agent = CrnText::normalized(query.agent);
     if (!agent.isEmpty()) {
-        where.append(u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs
-                     + keyPrefixCondition({ u"agent"_qs }, agent, &values) + u')');
+        QVariantList keyValues;
+        const QString condition = keyPrefixCondition({ u"agent"_qs }, agent, &keyValues);
+        addKeyCondition(condition, keyValues);
     }
     if (query.agentKey) {
         where.append(u"EXISTS (SELECT 1 FROM call_keys a WHERE a.crn = c.crn AND a.kind = 'agent'"
@@ -1090,30 +1220,34 @@ std::optional<CallStore::SearchStatement> CallStore::searchStatement(const Searc
     }
     const QString queue = CrnText::normalized(query.queue);
     if (!queue.isEmpty()) {
-        where.append(u"c.crn IN (SELECT crn FROM call_keys WHERE "_qs
-                     + keyPrefixCondition({ u"queue"_qs }, queue, &values) + u')');
+        QVariantList keyValues;
+        const QString condition = keyPrefixCondition({ u"queue"_qs }, queue, &keyValues);
+        addKeyCondition(condition, keyValues);
     }
     if (!query.number.isEmpty()) {
         const PhoneNumber number = PhoneNumber::parse(query.number);
         if (number.significantDigits() < kMinNumberDigits)
             return refuse(SearchError::BadNumber);
-        where.append(numberCondition(number, &values));
+        QVariantList keyValues;
+        const QString condition = numberCondition(number, &keyValues);
+        addKeyCondition(condition, keyValues);
     }
 
     const QString key = CrnText::normalized(query.text);
     if (!key.isEmpty()) {
         // Ids and names by prefix; a number by the digits it contains, also by prefix.
         QString condition
-            = u"c.crn IN (SELECT crn FROM call_keys WHERE"
-              " (kind IN ('crn', 'leg', 'agent', 'queue') AND key >= ? AND key < ?)"_qs;
-        values << key << prefixUpperBound(key);
+            = u"(kind IN ('crn', 'leg', 'agent', 'queue') AND key >= ? AND key < ?)"_qs;
+        QVariantList keyValues { key, prefixUpperBound(key) };
         const QString digits = digitsOf(query.text);
         if (digits.size() >= kMinNumberDigits) {
             condition += u" OR (kind = 'number' AND key >= ? AND key < ?)"_qs;
-            values << digits << prefixUpperBound(digits);
+            keyValues << digits << prefixUpperBound(digits);
         }
-        where.append(condition + u')');
+        addKeyCondition(condition, keyValues);
     }
+    if (failed)
+        return refuse(SearchError::Database);
 
     statement.limit = std::clamp(query.limit, 1, kMaxSearchLimit);
     const QString order = ascending ? u"ASC"_qs : u"DESC"_qs;

@@ -3,6 +3,7 @@
 #include "model/call.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
 #include "store/migrations.h"
@@ -75,7 +76,16 @@ struct PreparedCall
     int recordingCount = 0; // as the summary says, so that has_recording agrees with it
     QByteArray summary; // JSON, UTF-8: written to SQLite as it is, without a UTF-16 detour
     QByteArray document; // JSON, UTF-8
+    QByteArray etag; // CallStore::documentTag(document)
     QList<std::pair<QString, QString>> keys; // (kind, normalized key)
+};
+
+// A call's document as stored, with what an answer needs besides.
+struct StoredDocument
+{
+    QString crn; // canonical
+    QByteArray etag; // CallStore::documentTag of the document, without quotes
+    QByteArray document; // JSON, UTF-8, as CallJson::toJsonText wrote it
 };
 
 // Where a recording's file is and what serving it needs. The call's document describes the
@@ -104,6 +114,10 @@ public:
 
     static constexpr int kMaxSearchLimit = 500;
     static constexpr int kMinNumberDigits = 3;
+    // The bounds of the number of key rows from which a key condition counts as broad, and
+    // search walks the calls in order instead of sorting the matching ones (searchStatement).
+    static constexpr qint64 kMinBroadKeyRows = 500;
+    static constexpr qint64 kMaxBroadKeyRows = 20000;
 
     ~CallStore();
     CallStore(const CallStore &) = delete;
@@ -137,6 +151,10 @@ public:
     // The call's JSON exactly as it was stored (CallJson::toJsonText), for answers that send it
     // unchanged: reading it back into a Call and writing it again cost most of a request.
     std::optional<QByteArray> findCallDocument(QStringView crnOrLegId);
+    // findCallDocument with the call's canonical CRN and stored ETag, in one statement.
+    std::optional<StoredDocument> findStoredDocument(QStringView crnOrLegId);
+    // The validator of a document: the first 32 hex digits of its SHA-256. Pure.
+    static QByteArray documentTag(const QByteArray &document);
     // The canonical CRN of the call that owns this CRN or leg id, or an empty string.
     QString resolveCrn(QStringView crnOrLegId);
 
@@ -172,10 +190,13 @@ private:
                               const QList<StoredRecording> &recordings);
     struct SearchStatement;
     std::optional<SearchStatement> searchStatement(const SearchQuery &query, SearchError *error);
+    QString keyCondition(const QString &condition, const QVariantList &values, qint64 broadFrom,
+                         QVariantList *statementValues, bool *failed);
     qint64 lastCallSequence();
     bool fail(const QString &what, const QString &why);
 
     QString m_connectionName;
+    std::unique_ptr<QSqlQuery> m_documentQuery; // findStoredDocument's, prepared on first use
     QString m_errorString;
     SqlDialect m_dialect = SqlDialect::SQLite;
 };

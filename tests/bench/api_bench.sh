@@ -25,7 +25,7 @@
 # wrk and nginx are installed with apt-get when missing, except with --smoke: the small run the
 # test suite makes then exits 77 (skipped). --smoke also runs shorter and fewer requests.
 # Environment: WRK_THREADS (1), WRK_CONNECTIONS (8), WRK_SECONDS (10), WRK_ROUNDS (2),
-# SEARCH_REQUESTS (300).
+# SEARCH_REQUESTS (300); SERVE_THREADS sets serve --threads.
 set -euo pipefail
 
 usage() {
@@ -95,9 +95,13 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 $use_cache || cache=$work/cache
 data=$cache/calls-$calls-seed-$seed
 mkdir -p "$data"
-# The calls' schema only: serve adds the users and audit tables to any database it opens.
+# The schema of what import writes only (the calls' and the importer's tables): serve adds the
+# users, audit and escalation tables to any database it opens, and a served database is still
+# the same import.
 schema_of() {
-    sqlite3 "$1" .schema | grep -v -E 'TABLE users|audit_log|schema_versions|sqlite_sequence' | sort
+    sqlite3 "$1" "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL
+        AND (tbl_name IN ('calls', 'call_keys', 'recordings', 'store_settings')
+             OR tbl_name LIKE 'import%') ORDER BY name"
 }
 "$server" generate --out "$work/tiny" --calls 20 --seed 1 >/dev/null
 "$server" import --db "$work/tiny.db" "$work/tiny" >/dev/null
@@ -133,7 +137,11 @@ token=$("$server" user add bench --role supervisor --replace-token --db "$data/c
 auth="Authorization: Bearer $token"
 
 # crn-server picks its own free port and says which.
-"$server" serve --db "$data/calls.db" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.err" &
+# SERVE_THREADS, when set, is serve's --threads (default: one thread per core).
+serve_threads=()
+[[ -n ${SERVE_THREADS:-} ]] && serve_threads=(--threads "$SERVE_THREADS")
+"$server" serve --db "$data/calls.db" --listen 127.0.0.1:0 "${serve_threads[@]}" \
+    >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 pids+=("$server_pid")
 for _ in $(seq 300); do

@@ -57,6 +57,8 @@ struct Answer
     QByteArray contentType;
     QByteArray body;
     QJsonObject json;
+    QByteArray etag;
+    QByteArray cacheControl;
 };
 
 QStringList crnsOf(const QJsonObject &page)
@@ -84,9 +86,10 @@ private Q_SLOTS:
     void badFilterIs400_data();
     void badFilterIs400();
     void cursorOfTheOtherSortIs400();
+    void pageEtagAndIfNoneMatch();
 
 private:
-    Answer get(const QByteArray &pathAndQuery);
+    Answer get(const QByteArray &pathAndQuery, const QByteArray &ifNoneMatch = {});
 
     QTemporaryDir m_dir;
     std::unique_ptr<TestServer> m_server;
@@ -118,12 +121,14 @@ void TestSearchApi::cleanup()
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u'\n')));
 }
 
-Answer TestSearchApi::get(const QByteArray &pathAndQuery)
+Answer TestSearchApi::get(const QByteArray &pathAndQuery, const QByteArray &ifNoneMatch)
 {
     const QUrl url
         = QUrl::fromEncoded(m_server->url().toEncoded() + pathAndQuery, QUrl::StrictMode);
     QNetworkRequest request(url);
     request.setRawHeader("Authorization", m_server->authorization());
+    if (!ifNoneMatch.isEmpty())
+        request.setRawHeader("If-None-Match", ifNoneMatch);
     std::unique_ptr<QNetworkReply> reply(m_network.get(request));
     QSignalSpy finished(reply.get(), &QNetworkReply::finished);
     Answer answer;
@@ -133,6 +138,8 @@ Answer TestSearchApi::get(const QByteArray &pathAndQuery)
     answer.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
     answer.body = reply->readAll();
     answer.json = QJsonDocument::fromJson(answer.body).object();
+    answer.etag = reply->rawHeader("ETag");
+    answer.cacheControl = reply->rawHeader("Cache-Control");
     return answer;
 }
 
@@ -298,6 +305,33 @@ void TestSearchApi::cursorOfTheOtherSortIs400()
     QCOMPARE(other.status, 400);
     QVERIFY(
         other.json.value(u"error").toObject().value(u"message").toString().contains(u"\"cursor\""));
+}
+
+// A page carries a strong ETag of its body: the same page again has the same one, another page
+// another; If-None-Match holding it (or "*") is 304 with no body, a stale one gets the page.
+void TestSearchApi::pageEtagAndIfNoneMatch()
+{
+    const Answer first = get("/api/v1/calls?direction=inbound&limit=2");
+    QCOMPARE(first.status, 200);
+    QVERIFY2(first.etag.size() > 2 && first.etag.startsWith('"') && first.etag.endsWith('"'),
+             first.etag.constData());
+    QCOMPARE(first.cacheControl, QByteArray("no-cache"));
+    QCOMPARE(get("/api/v1/calls?direction=inbound&limit=2").etag, first.etag);
+
+    const Answer other = get("/api/v1/calls?direction=inbound&limit=3");
+    QCOMPARE(other.status, 200);
+    QVERIFY(other.etag != first.etag);
+
+    const Answer notModified = get("/api/v1/calls?direction=inbound&limit=2", first.etag);
+    QCOMPARE(notModified.status, 304);
+    QVERIFY(notModified.body.isEmpty());
+    QCOMPARE(notModified.etag, first.etag);
+    QCOMPARE(get("/api/v1/calls?direction=inbound&limit=2", "\"a\", " + first.etag).status, 304);
+    QCOMPARE(get("/api/v1/calls?direction=inbound&limit=2", "*").status, 304);
+
+    const Answer stale = get("/api/v1/calls?direction=inbound&limit=3", first.etag);
+    QCOMPARE(stale.status, 200);
+    QCOMPARE(stale.body, other.body);
 }
 
 QTEST_GUILESS_MAIN(TestSearchApi)

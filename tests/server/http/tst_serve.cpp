@@ -178,6 +178,7 @@ private Q_SLOTS:
     void rejectsBadArguments_data();
     void rejectsBadArguments();
     void importedSampleAnswersByLegId();
+    void answersOnSeveralThreads();
 
 private:
     HttpResult request(const QByteArray &verb, const QByteArray &pathAndQuery,
@@ -245,7 +246,8 @@ void TestServe::init()
                                               "refusesTakenPort",
                                               "refusesMissingOrDamagedDatabase",
                                               "rejectsBadArguments",
-                                              "refusesUnreachablePostgreSQL" };
+                                              "refusesUnreachablePostgreSQL",
+                                              "answersOnSeveralThreads" };
     if (direct.contains(QTest::currentTestFunction()))
         QSKIP("checks the crn-server process or its socket, not an answer of the API; "
               "server/http/tst_serve runs it");
@@ -903,6 +905,11 @@ void TestServe::rejectsBadArguments_data()
     QTest::addColumn<int>("exitCode");
 
     QTest::newRow("no --db") << QStringList { u"serve"_qs } << 2;
+    QTest::newRow("no thread") << QStringList { u"serve"_qs, u"--db"_qs, u"x.db"_qs,
+                                                u"--threads"_qs, u"0"_qs }
+                               << 2;
+    QTest::newRow("threads not a number")
+        << QStringList { u"serve"_qs, u"--db"_qs, u"x.db"_qs, u"--threads=two"_qs } << 2;
     QTest::newRow("--db without a value") << QStringList { u"serve"_qs, u"--db"_qs } << 2;
     QTest::newRow("listen without port")
         << QStringList { u"serve"_qs, u"--db"_qs, u"x.db"_qs, u"--listen"_qs, u"127.0.0.1"_qs }
@@ -972,6 +979,78 @@ void TestServe::importedSampleAnswersByLegId()
     const HttpResult search = request("GET", "/api/v1/calls?q=1694023659.13", {}, server.port());
     QCOMPARE(search.status, 200);
     QCOMPARE(crnsOf(search.json.value(u"calls").toArray()), QStringList { u"1694023642.7"_qs });
+}
+
+// serve --threads 4: four threads answer, each with its own connection; eight connections at
+// once, ten pipelined requests each, all get the call; and every one of the 80 views is in the
+// audit log when it is read right after the last answer, whichever thread recorded it.
+void TestServe::answersOnSeveralThreads()
+{
+    constexpr int kThreads = 4;
+    constexpr int kConnections = 8;
+    constexpr int kRequests = 10;
+    QString error;
+    QByteArray viewer;
+    QByteArray auditor;
+    QVERIFY2(
+        TestServer::addUser(m_databasePath, u"threaded"_qs, Role::Supervisor, {}, &viewer, &error),
+        qPrintable(error));
+    QVERIFY2(TestServer::addUser(m_databasePath, u"threads-auditor"_qs, Role::Auditor, {}, &auditor,
+                                 &error),
+             qPrintable(error));
+    ServerProcess server;
+    QVERIFY2(server.start({ u"serve"_qs, u"--db"_qs, m_databasePath, u"--listen"_qs,
+                            u"127.0.0.1:0"_qs, u"--threads"_qs, QString::number(kThreads) },
+                          &error),
+             qPrintable(error));
+    const qint64 pid = server.process().processId();
+    const QDir tasks(u"/proc/"_qs + QString::number(pid) + u"/task"_qs);
+    QVERIFY(tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size() >= kThreads);
+
+    const HttpResult expected = get("/api/v1/calls/1694023642.7");
+    QCOMPARE(expected.status, 200);
+    QByteArray requests;
+    for (int i = 0; i < kRequests; ++i)
+        requests += "GET /api/v1/calls/1694023642.7 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    "Authorization: Bearer "
+            + viewer + "\r\n\r\n";
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < kConnections; ++i) {
+        sockets.push_back(std::make_unique<QTcpSocket>());
+        sockets.back()->connectToHost(QHostAddress::LocalHost, server.port());
+    }
+    for (const auto &socket : sockets) {
+        QVERIFY(socket->waitForConnected(5000));
+        socket->write(requests);
+    }
+    for (const auto &socket : sockets) {
+        QByteArray received;
+        while (received.count("HTTP/1.1 ") < kRequests || !received.endsWith("}")) {
+            if (!socket->waitForReadyRead(10000))
+                break;
+            received += socket->readAll();
+        }
+        QCOMPARE(received.count("HTTP/1.1 200 OK\r\n"), kRequests);
+        QCOMPARE(received.count(expected.body), kRequests);
+        QCOMPARE(received.count(QByteArray("ETag: " + expected.header("ETag"))), kRequests);
+    }
+
+    QNetworkRequest audit(QUrl(u"http://127.0.0.1:"_qs + QString::number(server.port())
+                               + u"/api/v1/audit?user=threaded&action=call_viewed&limit=500"_qs));
+    audit.setRawHeader("Authorization", "Bearer " + auditor);
+    std::unique_ptr<QNetworkReply> reply(m_network.get(audit));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    QVERIFY(reply->isFinished() || finished.wait(10000));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    const QJsonArray entries
+        = QJsonDocument::fromJson(reply->readAll()).object().value(u"entries").toArray();
+    QCOMPARE(entries.size(), kConnections * kRequests);
+
+    // It stops as one process: every thread ends on SIGTERM.
+    server.process().terminate();
+    QVERIFY(server.process().waitForFinished(10000));
+    QCOMPARE(server.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(server.process().exitCode(), 0);
 }
 
 QTEST_MAIN(TestServe)

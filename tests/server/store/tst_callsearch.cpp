@@ -20,6 +20,7 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -169,8 +170,14 @@ private Q_SLOTS:
     void everyFilteredShapeUsesAnIndexOnPostgreSQL();
     void bringsAVersionTwoDatabaseForward();
 
+    void broadSearchesWalkTheStartIndex_data();
+    void broadSearchesWalkTheStartIndex();
+
 private:
     std::unique_ptr<CallStore> freshStore(const QString &name);
+    CallStore *widerStore();
+
+    std::unique_ptr<CallStore> m_widerStore;
 
     QTemporaryDir m_dir;
     std::unique_ptr<CallStore> m_store;
@@ -186,6 +193,43 @@ std::unique_ptr<CallStore> TestCallSearch::freshStore(const QString &name)
         return nullptr;
     }
     return store;
+}
+
+// The six calls and 4000 more, f0 to f3999: fi starts (4000 - i) minutes before midnight on the
+// day of the six, so a higher i is newer; its caller is +44 20 7 followed by 1000000 + i, its
+// agent "agent" + (i % 300), its queue "queue" + (i % 70). On PostgreSQL after ANALYZE, so that
+// the planner knows the tables' sizes.
+CallStore *TestCallSearch::widerStore()
+{
+    if (m_widerStore)
+        return m_widerStore.get();
+    std::unique_ptr<CallStore> store = freshStore(u"plans.sqlite"_qs);
+    if (!store)
+        return nullptr;
+    QList<Call> calls = sixCalls();
+    const D directions[] = { D::Inbound, D::Outbound, D::Internal, D::Unknown };
+    const O outcomes[] = { O::Answered, O::Abandoned, O::NoAnswer, O::Busy, O::Failed };
+    for (int i = 0; i < 4000; ++i) {
+        calls.append(
+            build({ u"f"_qs + QString::number(i),
+                    at(0, 0).addMicroseconds(qint64(i - 4000) * 60 * 1000000), directions[i % 4],
+                    outcomes[i % 5], u"+44 20 7"_qs + QString::number(1000000 + i), u"8000"_qs,
+                    u"agent"_qs + QString::number(i % 300), u"queue"_qs + QString::number(i % 70),
+                    i % 500 == 0 ? 1 : 0 }));
+    }
+    if (!store->saveCalls(calls)) {
+        qWarning("%s", qPrintable(store->errorString()));
+        return nullptr;
+    }
+    if (TestDatabase::isPostgreSQL()) {
+        QSqlQuery analyze(store->database());
+        if (!analyze.exec(u"ANALYZE"_qs)) {
+            qWarning("%s", qPrintable(analyze.lastError().text()));
+            return nullptr;
+        }
+    }
+    m_widerStore = std::move(store);
+    return m_widerStore.get();
 }
 
 void TestCallSearch::initTestCase()
@@ -599,25 +643,8 @@ void TestCallSearch::everyFilteredShapeUsesAnIndexOnPostgreSQL()
     if (!TestDatabase::isPostgreSQL())
         QSKIP("reads PostgreSQL's EXPLAIN; everyFilteredShapeUsesAnIndex checks SQLite's plans");
 
-    static std::unique_ptr<CallStore> store;
-    if (!store) {
-        store = freshStore(u"plans.sqlite"_qs);
-        QVERIFY(store);
-        QList<Call> calls = sixCalls();
-        const D directions[] = { D::Inbound, D::Outbound, D::Internal, D::Unknown };
-        const O outcomes[] = { O::Answered, O::Abandoned, O::NoAnswer, O::Busy, O::Failed };
-        for (int i = 0; i < 4000; ++i) {
-            calls.append(build({ u"f"_qs + QString::number(i),
-                                 at(0, 0).addMicroseconds(qint64(i - 4000) * 60 * 1000000),
-                                 directions[i % 4], outcomes[i % 5],
-                                 u"+44 20 7"_qs + QString::number(1000000 + i), u"8000"_qs,
-                                 u"agent"_qs + QString::number(i % 300),
-                                 u"queue"_qs + QString::number(i % 70), i % 500 == 0 ? 1 : 0 }));
-        }
-        QVERIFY2(store->saveCalls(calls), qPrintable(store->errorString()));
-        QSqlQuery analyze(store->database());
-        QVERIFY2(analyze.exec(u"ANALYZE"_qs), qPrintable(analyze.lastError().text()));
-    }
+    CallStore *store = widerStore();
+    QVERIFY(store);
 
     for (const bool withCursor : { false, true }) {
         if (withCursor) {
@@ -647,6 +674,92 @@ void TestCallSearch::everyFilteredShapeUsesAnIndexOnPostgreSQL()
             || !query.number.isEmpty() || !query.text.isEmpty();
         if (usesKeys)
             QVERIFY2(keysByIndex, qPrintable(text));
+    }
+}
+
+void TestCallSearch::broadSearchesWalkTheStartIndex_data()
+{
+    QTest::addColumn<SearchQuery>("query");
+    QTest::addColumn<bool>("broad"); // true: walks the calls in order through calls_by_start
+    QTest::addColumn<int>("count");
+    QTest::addColumn<QString>("newest");
+    QTest::addColumn<QString>("oldest");
+
+    const auto with = [](const std::function<void(SearchQuery &)> &set) {
+        SearchQuery query;
+        query.limit = 50;
+        set(query);
+        return query;
+    };
+    // Of the 4000 wider calls (see widerStore), by hand:
+    // agent prefix "agent1": i % 300 is 1, 10..19 or 100..199, 111 of every 300; 13 whole
+    // rounds of 300 (0..3899) give 1443, and 3900..3999 (i % 300 = 0..99) 11 more: 1454. The
+    // newest is i = 3919 (3900 + 19), the oldest i = 1.
+    QTest::newRow("agent prefix, 1454 calls")
+        << with([](auto &q) { q.agent = u"agent1"_qs; }) << true << 1454 << u"f3919"_qs << u"f1"_qs;
+    // agent "agent299" exactly: i = 299 + 300 k for k = 0..12 (3899 < 4000): 13 calls.
+    QTest::newRow("agent, 13 calls") << with([](auto &q) { q.agent = u"agent299"_qs; }) << false
+                                     << 13 << u"f3899"_qs << u"f299"_qs;
+    // Every wider call's caller starts with +44 20 71; none of the six's numbers does (s3's
+    // 0044 20 7946 0000 has 44 20 79), nor has any a national number starting 2071.
+    QTest::newRow("number prefix, 4000 calls") << with([](auto &q) { q.number = u"+44 20 71"_qs; })
+                                               << true << 4000 << u"f3999"_qs << u"f0"_qs;
+    // q "f1": f1, f10..f19, f100..f199, f1000..f1999: 1 + 10 + 100 + 1000 = 1111 calls.
+    QTest::newRow("q prefix, 1111 calls")
+        << with([](auto &q) { q.text = u"f1"_qs; }) << true << 1111 << u"f1999"_qs << u"f1"_qs;
+    QTest::newRow("q prefix, oldest first") << with([](auto &q) {
+        q.text = u"f1"_qs;
+        q.sort = SearchSort::StartAscending;
+    }) << true << 1111 << u"f1999"_qs << u"f1"_qs;
+}
+
+// A search whose keys match many calls walks calls_by_start (or a filter's index) and looks at
+// each call's keys, with no sort of the matches, so a page deep in it costs what the first
+// does; one whose keys match few reads those calls and sorts them. Both give every call once,
+// in order, through every page.
+void TestCallSearch::broadSearchesWalkTheStartIndex()
+{
+    QFETCH(SearchQuery, query);
+    QFETCH(bool, broad);
+    QFETCH(int, count);
+    QFETCH(QString, newest);
+    QFETCH(QString, oldest);
+    CallStore *store = widerStore();
+    QVERIFY(store);
+
+    const QStringList crns = walk(*store, query, {});
+    QCOMPARE(crns.size(), count);
+    QCOMPARE(QSet<QString>(crns.cbegin(), crns.cend()).size(), count);
+    const bool ascending = query.sort == SearchSort::StartAscending;
+    QCOMPARE(crns.constFirst(), ascending ? oldest : newest);
+    QCOMPARE(crns.constLast(), ascending ? newest : oldest);
+    // The wider calls' numbers grow with their start time.
+    for (qsizetype i = 1; i < crns.size(); ++i) {
+        const int before = crns.at(i - 1).mid(1).toInt();
+        const int after = crns.at(i).mid(1).toInt();
+        QVERIFY2(ascending ? before < after : before > after,
+                 qPrintable(crns.at(i - 1) + u" then "_qs + crns.at(i)));
+    }
+
+    // The plan of a page deep in the walk.
+    SearchQuery deep = query;
+    deep.limit = count / 2;
+    deep.cursor = store->search(deep).nextCursor;
+    QVERIFY(!deep.cursor.isEmpty());
+    deep.limit = query.limit;
+    const QString plan = store->searchPlan(deep).join(u'\n');
+    QVERIFY(!plan.isEmpty());
+    if (TestDatabase::isPostgreSQL()) {
+        QVERIFY2((plan.contains(u"Index Scan using calls_by_start on calls"_qs)
+                  && !plan.contains(u"Sort"_qs))
+                     == broad,
+                 qPrintable(plan));
+        QVERIFY2(!plan.contains(u"Seq Scan"_qs), qPrintable(plan));
+    } else {
+        QVERIFY2(plan.contains(u"call_keys_by_crn"_qs) == broad, qPrintable(plan));
+        QVERIFY2(plan.contains(u"TEMP B-TREE"_qs) != broad, qPrintable(plan));
+        if (broad)
+            QVERIFY2(plan.contains(u"SEARCH c USING INDEX calls_by_start"_qs), qPrintable(plan));
     }
 }
 

@@ -3,6 +3,7 @@
 #include "testcalls.h"
 #include "testdatabase.h"
 
+#include <QCryptographicHash>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -187,7 +188,14 @@ void TestCallStore::bringsAVersionThreeFileForward()
         QSqlQuery query(store->database());
         QVERIFY(query.exec(u"SELECT version FROM schema_versions WHERE component = 'calls'"_qs));
         QVERIFY(query.next());
-        QCOMPARE(query.value(0).toInt(), 3);
+        QCOMPARE(query.value(0).toInt(), 4);
+        // Step 4 tagged the old row: the first 32 hex digits of its document's SHA-256.
+        QVERIFY(query.exec(u"SELECT etag FROM calls"_qs));
+        QVERIFY(query.next());
+        QCOMPARE(query.value(0).toString().toLatin1(),
+                 QCryptographicHash::hash(prepared.document, QCryptographicHash::Sha256)
+                     .toHex()
+                     .left(32));
         QVERIFY(query.exec(u"SELECT count(*) FROM sqlite_master WHERE name = 'schema_version'"_qs));
         QVERIFY(query.next());
         QCOMPARE(query.value(0).toInt(), 0);
