@@ -327,6 +327,10 @@ bool TestServer::start(quint16 port, QString *why)
     m_process->setArguments(QStringList { u"serve"_qs, u"--db"_qs, m_databasePath, u"--listen"_qs,
                                           u"127.0.0.1:"_qs + QString::number(port) }
                             + m_extraArguments);
+    if (!m_logDir)
+        m_logDir = std::make_unique<QTemporaryDir>();
+    const QString logPath = m_logDir->filePath(u"crn-server.log"_qs);
+    m_process->setStandardErrorFile(logPath, QIODevice::Append);
     m_process->start();
     if (!m_process->waitForStarted(10000)) {
         *why = u"crn-server did not start: "_qs + m_process->errorString();
@@ -346,8 +350,10 @@ bool TestServer::start(quint16 port, QString *why)
         },
         10000);
     if (!announced || m_port == 0) {
+        QFile log(logPath);
+        const QByteArray logged = log.open(QIODevice::ReadOnly) ? log.readAll() : QByteArray();
         *why = u"crn-server did not announce its port. stdout: "_qs + QString::fromUtf8(output)
-            + u" stderr: "_qs + QString::fromUtf8(m_process->readAllStandardError());
+            + u" log: "_qs + QString::fromUtf8(logged.right(4000));
         return false;
     }
 

@@ -122,6 +122,9 @@ private:
     QString m_databasePath;
     QStringList m_extraArguments;
     QHash<Role, QByteArray> m_tokens;
+    // crn-server's log goes to a file here: a pipe nobody reads would fill up and stop the
+    // server in the middle of a long test.
+    std::unique_ptr<QTemporaryDir> m_logDir;
     std::unique_ptr<QProcess> m_process;
     quint16 m_port = 0;
     std::unique_ptr<ContractProxy> m_proxy;
