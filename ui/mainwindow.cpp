@@ -155,6 +155,7 @@ MainWindow::MainWindow(CallLookup *lookup, QWidget *parent)
     connect(m_lookup, &CallLookup::callFound, this, &MainWindow::onCallFound);
     connect(m_lookup, &CallLookup::callConfirmed, this, &MainWindow::onCallConfirmed);
     connect(m_lookup, &CallLookup::matchesFound, this, &MainWindow::onMatchesFound);
+    connect(m_lookup, &CallLookup::matchesConfirmed, this, &MainWindow::onMatchesConfirmed);
     connect(m_lookup, &CallLookup::matchesAppended, this, &MainWindow::onMatchesAppended);
     connect(m_lookup, &CallLookup::moreMatchesFailed, this, &MainWindow::onMoreMatchesFailed);
     connect(m_lookup, &CallLookup::listFound, this, &MainWindow::onListFound);
@@ -588,6 +589,7 @@ void MainWindow::onCallFound(const Call &call, CallLookup::Freshness freshness,
 
     m_freshness = freshness;
     m_fetchedAt = fetchedAt;
+    m_freshnessOfMatches = false;
     showFreshnessBanner();
 
     m_recent->remember(call.summary, kRecentCallsKept);
@@ -600,7 +602,7 @@ void MainWindow::onCallFound(const Call &call, CallLookup::Freshness freshness,
 void MainWindow::onCallConfirmed(const QString &crn, const QDateTime &checkedAt)
 {
     // The server vouched for the cached copy on screen: it is as good as a fresh one.
-    if (CrnText::normalized(crn) != CrnText::normalized(shownCrn()))
+    if (m_freshnessOfMatches || CrnText::normalized(crn) != CrnText::normalized(shownCrn()))
         return;
     m_freshness = CallLookup::Freshness::Live;
     m_fetchedAt = checkedAt;
@@ -610,6 +612,14 @@ void MainWindow::onCallConfirmed(const QString &crn, const QDateTime &checkedAt)
 
 void MainWindow::showFreshnessBanner()
 {
+    // Only the ticking age refreshes a kept list's banner here, and only while it shows it.
+    if (m_freshnessOfMatches) {
+        if (m_bannerIsFreshness && m_banner->isVisible())
+            showMatchesFreshnessBanner();
+        else
+            m_ageTimer.stop();
+        return;
+    }
     if (m_pages->currentWidget() != m_callView)
         return;
 
@@ -651,9 +661,13 @@ void MainWindow::showFreshnessBanner()
     m_ageTimer.start();
 }
 
-void MainWindow::onMatchesFound(const QString &query, const QList<CallSummary> &matches)
+void MainWindow::onMatchesFound(const QString &query, const QList<CallSummary> &matches,
+                                CallLookup::Freshness freshness, const QDateTime &asOf)
 {
-    statusBar()->clearMessage();
+    if (freshness == CallLookup::Freshness::Cached)
+        statusBar()->showMessage(tr("Checking “%1” with the server…").arg(shortened(query)));
+    else
+        statusBar()->clearMessage();
     if (matches.isEmpty()) {
         onNotFound(query);
         return;
@@ -662,11 +676,60 @@ void MainWindow::onMatchesFound(const QString &query, const QList<CallSummary> &
     m_matchesQuery = query;
     m_matches->setSummaries(matches, m_lookup->hasMoreMatches(query));
     showMatches(tr("Matches for “%1”").arg(shortened(query)));
-    m_banner->showMessage(MessageBanner::Kind::Information,
-                          tr("%1 match “%2”. Pick one on the left to open it.")
-                              .arg(m_matches->countText(), shortened(query)));
+    m_freshnessOfMatches = true;
+    m_freshness = freshness;
+    m_fetchedAt = asOf;
     m_bannerIsFreshness = false;
-    m_ageTimer.stop();
+    showMatchesFreshnessBanner();
+}
+
+void MainWindow::onMatchesConfirmed(const QString &query, const QDateTime &checkedAt)
+{
+    // The server vouched for the kept list on screen: it is as good as a fresh one.
+    if (!m_freshnessOfMatches || query != m_matchesQuery)
+        return;
+    statusBar()->clearMessage();
+    m_freshness = CallLookup::Freshness::Live;
+    m_fetchedAt = checkedAt;
+    showMatchesFreshnessBanner();
+}
+
+void MainWindow::showMatchesFreshnessBanner()
+{
+    const QDateTime now = QDateTime::currentDateTime();
+    const QString matchText
+        = tr("%1 match “%2”.").arg(m_matches->countText(), shortened(m_matchesQuery));
+    QString text;
+    MessageBanner::Kind kind = MessageBanner::Kind::Information;
+    switch (m_freshness) {
+    case CallLookup::Freshness::Live:
+    case CallLookup::Freshness::CachedNotOnServer:
+        text = tr("%1 Pick one on the left to open it.").arg(matchText);
+        break;
+    case CallLookup::Freshness::Cached:
+        text = tr("%1 List kept from %2 (%3), checking the server…")
+                   .arg(matchText, TimeText::clock(m_fetchedAt, now),
+                        TimeText::age(m_fetchedAt, now));
+        break;
+    case CallLookup::Freshness::CachedOffline:
+        kind = MessageBanner::Kind::Warning;
+        text = tr("Offline: showing the list kept at %1 (%2). The server at %3 cannot be "
+                  "reached.")
+                   .arg(TimeText::clock(m_fetchedAt, now), TimeText::age(m_fetchedAt, now),
+                        serverAddress());
+        break;
+    }
+
+    if (m_bannerIsFreshness && m_banner->isVisible() && m_banner->kind() == kind)
+        m_banner->updateText(text);
+    else
+        m_banner->showMessage(kind, text);
+    // A fresh list needs no ticking age; a kept one does.
+    m_bannerIsFreshness = m_freshness != CallLookup::Freshness::Live;
+    if (m_bannerIsFreshness)
+        m_ageTimer.start();
+    else
+        m_ageTimer.stop();
 }
 
 void MainWindow::showMatches(const QString &title)

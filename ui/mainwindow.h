@@ -130,7 +130,10 @@ private:
     void onSearchStarted(const QString &cleanedText);
     void onCallFound(const Call &call, CallLookup::Freshness freshness, const QDateTime &fetchedAt);
     void onCallConfirmed(const QString &crn, const QDateTime &checkedAt);
-    void onMatchesFound(const QString &query, const QList<CallSummary> &matches);
+    void onMatchesFound(const QString &query, const QList<CallSummary> &matches,
+                        CallLookup::Freshness freshness, const QDateTime &asOf);
+    void onMatchesConfirmed(const QString &query, const QDateTime &checkedAt);
+    void showMatchesFreshnessBanner();
     void onMatchesAppended(const QString &query, const QList<CallSummary> &matches, bool more);
     void onMoreMatchesFailed(const QString &query, const QString &sentence);
     void onListFound(const QString &query, const QList<ListedCall> &calls);
@@ -188,6 +191,8 @@ private:
     CallLookup::Freshness m_freshness = CallLookup::Freshness::Live;
     QDateTime m_fetchedAt;
     bool m_bannerIsFreshness = false;
+    // Whether m_freshness and m_fetchedAt speak of the list of matches rather than a call.
+    bool m_freshnessOfMatches = false;
     QTimer m_ageTimer;
 
     void showCallEscalations(const QString &crn);

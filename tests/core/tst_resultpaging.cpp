@@ -28,6 +28,10 @@ private Q_SLOTS:
     void pastedListKeepsTheOrderAndNamesTheMissing();
     void pastedListUsesTheCacheWhenTheServerIsGone();
     void singleCrnStillOpensTheCall();
+    void searchPageNotModified();
+    void keptPageIsRevalidated();
+    void keptPageIsReplacedWhenTheListChanged();
+    void keptPageIsShownOfflineWhenTheServerIsGone();
 
 private:
     QTemporaryDir m_dir;
@@ -263,6 +267,125 @@ void TestResultPaging::singleCrnStillOpensTheCall()
     QVERIFY(found.wait(5000));
     QCOMPARE(found.last().at(0).value<Call>().crn(), u"1700000001.1"_qs);
     QCOMPARE(listed.size(), 0);
+}
+
+// The same first page asked with its own ETag is a 304 without calls; a made-up ETag gets it.
+void TestResultPaging::searchPageNotModified()
+{
+    SearchReply *first = m_client->searchCalls(u"17000000"_qs);
+    QSignalSpy firstDone(first, &ApiReply::finished);
+    QVERIFY(firstDone.wait(5000));
+    QCOMPARE(first->error(), ApiReply::Error::None);
+    QCOMPARE(first->calls().size(), 3);
+    QVERIFY(!first->isNotModified());
+    const QString etag = first->etag();
+    QVERIFY2(etag.size() > 2 && etag.startsWith(u'"') && etag.endsWith(u'"'), qPrintable(etag));
+
+    SearchReply *again = m_client->searchCalls(u"17000000"_qs, 50, {}, {}, {}, etag);
+    QSignalSpy againDone(again, &ApiReply::finished);
+    QVERIFY(againDone.wait(5000));
+    QCOMPARE(again->error(), ApiReply::Error::None);
+    QVERIFY(again->isNotModified());
+    QVERIFY(again->calls().isEmpty());
+    QCOMPARE(again->etag(), etag);
+
+    SearchReply *stale = m_client->searchCalls(u"17000000"_qs, 50, {}, {}, {}, u"\"stale\""_qs);
+    QSignalSpy staleDone(stale, &ApiReply::finished);
+    QVERIFY(staleDone.wait(5000));
+    QVERIFY(!stale->isNotModified());
+    QCOMPARE(stale->calls().size(), 3);
+}
+
+// The second run of a listing shows the kept page at once, as of the first run, and the server
+// confirms it with a 304 (matchesConfirmed is only emitted for one).
+void TestResultPaging::keptPageIsRevalidated()
+{
+    QSignalSpy matches(m_lookup.get(), &CallLookup::matchesFound);
+    QSignalSpy confirmed(m_lookup.get(), &CallLookup::matchesConfirmed);
+    m_lookup->find(u"17000000"_qs);
+    QVERIFY(matches.wait(5000));
+    QCOMPARE(matches.last().at(2).value<CallLookup::Freshness>(), CallLookup::Freshness::Live);
+    const auto firstAsOf = matches.last().at(3).toDateTime();
+    const auto listed = matches.last().at(1).value<QList<CallSummary>>();
+    QCOMPARE(listed.size(), 3);
+
+    m_lookup->find(u"17000000"_qs);
+    // At once, before any answer from the server.
+    QCOMPARE(matches.size(), 2);
+    QCOMPARE(matches.last().at(2).value<CallLookup::Freshness>(), CallLookup::Freshness::Cached);
+    QCOMPARE(matches.last().at(3).toDateTime(), firstAsOf);
+    QCOMPARE(matches.last().at(1).value<QList<CallSummary>>(), listed);
+
+    QVERIFY(confirmed.wait(5000));
+    QCOMPARE(confirmed.last().at(0).toString(), u"17000000"_qs);
+    QVERIFY(confirmed.last().at(1).toDateTime() >= firstAsOf);
+    // Only the age changed: the list is not sent again.
+    QCOMPARE(matches.size(), 2);
+    QVERIFY(!m_lookup->hasMoreMatches(u"17000000"_qs));
+}
+
+// A call written to the server's database after the first run changes the page: the kept one
+// is shown first, then replaced by the server's.
+void TestResultPaging::keptPageIsReplacedWhenTheListChanged()
+{
+    QString why;
+    QVERIFY2(m_server->writeDatabase(
+                 { TestCalls::make(u"1720000000.1"_qs, u"2024-04-01T09:00:00Z"_qs,
+                                   { u"1720000000.1"_qs, u"1720000000.1-b"_qs }, u"Keeper"_qs),
+                   TestCalls::make(u"1720000000.2"_qs, u"2024-04-01T09:05:00Z"_qs,
+                                   { u"1720000000.2"_qs, u"1720000000.2-b"_qs }, u"Keeper"_qs) },
+                 &why),
+             qPrintable(why));
+
+    QSignalSpy matches(m_lookup.get(), &CallLookup::matchesFound);
+    QSignalSpy confirmed(m_lookup.get(), &CallLookup::matchesConfirmed);
+    m_lookup->find(u"Keeper"_qs);
+    QVERIFY(matches.wait(5000));
+    QCOMPARE(matches.last().at(1).value<QList<CallSummary>>().size(), 2);
+
+    QVERIFY2(m_server->writeDatabase(
+                 { TestCalls::make(u"1720000000.3"_qs, u"2024-04-01T09:10:00Z"_qs,
+                                   { u"1720000000.3"_qs, u"1720000000.3-b"_qs }, u"Keeper"_qs) },
+                 &why),
+             qPrintable(why));
+    m_lookup->find(u"Keeper"_qs);
+    QCOMPARE(matches.size(), 2);
+    QCOMPARE(matches.last().at(2).value<CallLookup::Freshness>(), CallLookup::Freshness::Cached);
+    QCOMPARE(matches.last().at(1).value<QList<CallSummary>>().size(), 2);
+
+    QTRY_COMPARE_WITH_TIMEOUT(matches.size(), 3, 5000);
+    QCOMPARE(matches.last().at(2).value<CallLookup::Freshness>(), CallLookup::Freshness::Live);
+    const auto fresh = matches.last().at(1).value<QList<CallSummary>>();
+    QCOMPARE(fresh.size(), 3);
+    // Newest first: the call written last started last.
+    QCOMPARE(fresh.first().crn, u"1720000000.3"_qs);
+    QCOMPARE(confirmed.size(), 0);
+
+    // The new page is the one kept now: a third run is confirmed.
+    m_lookup->find(u"Keeper"_qs);
+    QCOMPARE(matches.last().at(1).value<QList<CallSummary>>().size(), 3);
+    QVERIFY(confirmed.wait(5000));
+}
+
+// With the server gone, the kept page stays, marked offline and as old as its last answer.
+void TestResultPaging::keptPageIsShownOfflineWhenTheServerIsGone()
+{
+    QSignalSpy matches(m_lookup.get(), &CallLookup::matchesFound);
+    m_lookup->find(u"17000000"_qs);
+    QVERIFY(matches.wait(5000));
+    const auto asOf = matches.last().at(3).toDateTime();
+    const auto listed = matches.last().at(1).value<QList<CallSummary>>();
+    QCOMPARE(listed.size(), 3);
+
+    m_server->kill();
+    m_lookup->find(u"17000000"_qs);
+    QCOMPARE(matches.size(), 2);
+    QCOMPARE(matches.last().at(2).value<CallLookup::Freshness>(), CallLookup::Freshness::Cached);
+    QTRY_COMPARE_WITH_TIMEOUT(matches.size(), 3, 10000);
+    QCOMPARE(matches.last().at(2).value<CallLookup::Freshness>(),
+             CallLookup::Freshness::CachedOffline);
+    QCOMPARE(matches.last().at(3).toDateTime(), asOf);
+    QCOMPARE(matches.last().at(1).value<QList<CallSummary>>(), listed);
 }
 
 QTEST_GUILESS_MAIN(TestResultPaging)

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void modelTestersSeeEveryPage();
     void scrollingLoadsTheNextPage();
     void aPageThatFailsStopsLoadingAndSaysSo();
+    void keptListShowsItsAgeAndGoesOffline();
     void countSaysWhatIsMissing();
     void pastedListForms_data();
     void pastedListForms();
@@ -254,6 +255,35 @@ void TestResultsView::aPageThatFailsStopsLoadingAndSaysSo()
     QCOMPARE(m_window->matches()->rowCount(), 50);
     QVERIFY(!m_window->matchesFilter()->canFetchMore({}));
     QCOMPARE(m_window->matchesCountLabel()->text(), u"50 calls"_qs);
+}
+
+// The same search again shows the kept list at once with its age, until the server confirms it;
+// with the server gone the kept list stays, marked offline.
+void TestResultsView::keptListShowsItsAgeAndGoesOffline()
+{
+    const QString live = u"3 calls match “17000000”. Pick one on the left to open it."_qs;
+    UiTest::typeAndSearch(m_window->searchField(), u"17000000"_qs);
+    QTRY_COMPARE(bannerText(), live);
+    QCOMPARE(m_window->matches()->rowCount(), 3);
+
+    UiTest::typeAndSearch(m_window->searchField(), u"17000000"_qs);
+    // Before any answer: the kept list, with the time it was fetched.
+    QVERIFY2(bannerText().startsWith(u"3 calls match “17000000”. List kept from "_qs),
+             qPrintable(bannerText()));
+    QVERIFY2(bannerText().endsWith(u"checking the server…"_qs), qPrintable(bannerText()));
+    QCOMPARE(m_window->matches()->rowCount(), 3);
+    QTRY_COMPARE(bannerText(), live);
+    QCOMPARE(m_window->banner()->kind(), MessageBanner::Kind::Information);
+
+    m_server->kill();
+    UiTest::typeAndSearch(m_window->searchField(), u"17000000"_qs);
+    QTRY_VERIFY_WITH_TIMEOUT(bannerText().startsWith(u"Offline: showing the list kept at "_qs),
+                             10000);
+    QVERIFY2(bannerText().contains(u"cannot be reached"_qs), qPrintable(bannerText()));
+    QCOMPARE(m_window->banner()->kind(), MessageBanner::Kind::Warning);
+    QCOMPARE(m_window->matches()->rowCount(), 3);
+    QCOMPARE(m_window->matchesFilter()->index(0, 0).data(CallSummaryModel::CrnRole).toString(),
+             u"1700000003.1"_qs);
 }
 
 void TestResultsView::countSaysWhatIsMissing()

@@ -28,6 +28,16 @@ static_assert(ConsoleSettings::kDefaultTimeoutSeconds * 1000
 // How many calls a search may offer the supervisor to choose from.
 constexpr int kMatchLimit = 50;
 
+// The first page of a listing as the server last sent or confirmed it.
+struct KeptPage
+{
+    QString query; // the cleaned text
+    QList<CallSummary> matches;
+    QString cursor; // the next page's, empty when this was the only one
+    QString etag;
+    QDateTime fetchedAt; // UTC, when the server last vouched for it
+};
+
 // One find() or open(), from the cleaned text to its ending. Answers for a request that is no
 // longer the current one are dropped.
 struct LookupRequest
@@ -41,6 +51,8 @@ struct LookupRequest
     // A server outcome that arrived before the cache answered; the cache always speaks first.
     std::function<void()> pendingServerOutcome;
     QPointer<ApiReply> reply;
+    // The kept first page of this text's earlier listing, shown at once and revalidated.
+    std::optional<KeptPage> kept;
 };
 
 using RequestPtr = std::shared_ptr<LookupRequest>;
@@ -99,6 +111,10 @@ public:
     void serverCopy(const RequestPtr &request, const Call &call, const QString &etag);
     void confirmed(const RequestPtr &request, const QString &etag);
     void search(const RequestPtr &request);
+    void keep(const KeptPage &page);
+    void forget(const QString &query);
+    std::optional<KeptPage> keptPage(const QString &query) const;
+    void showKept(const RequestPtr &request, Freshness freshness);
     void notFound(const RequestPtr &request);
     void unreachable(const RequestPtr &request);
     void problem(const RequestPtr &request, const QString &sentence);
@@ -116,6 +132,8 @@ public:
     RequestPtr current;
     ListPtr currentList;
     Listing listing;
+    // Most recently searched last; at most kKeptPages.
+    QList<KeptPage> keptPages;
     ServerState state = ServerState::Unknown;
     QTimer retryTimer;
     QPointer<HealthReply> health;
@@ -338,6 +356,24 @@ void CallLookup::Private::start(const QString &text, bool allowSearch)
     request->query = cleaned;
     request->allowSearch = allowSearch;
     current = request;
+
+    // A text that listed matches before lists them again at once. It goes straight to the
+    // search, revalidating the kept page: a call with this exact CRN would be among the
+    // matches, and opened if it is the only one.
+    if (allowSearch) {
+        if (std::optional<KeptPage> kept = keptPage(cleaned)) {
+            request->kept = std::move(kept);
+            request->cacheAnswered = true;
+            request->fetchStarted = true;
+            if (listing.reply)
+                listing.reply->deleteLater();
+            listing = { cleaned, request->kept->cursor, {} };
+            Q_EMIT q->matchesFound(cleaned, request->kept->matches, Freshness::Cached,
+                                   request->kept->fetchedAt);
+            search(request);
+            return;
+        }
+    }
 
     // The cache first, so that the server can be asked with the cached copy's ETag; the cache
     // answers in milliseconds, and a slow one is not waited for.
@@ -578,7 +614,8 @@ void CallLookup::Private::confirmed(const RequestPtr &request, const QString &et
 
 void CallLookup::Private::search(const RequestPtr &request)
 {
-    SearchReply *reply = client->searchCalls(request->query, kMatchLimit);
+    SearchReply *reply = client->searchCalls(request->query, kMatchLimit, {}, {}, {},
+                                             request->kept ? request->kept->etag : QString());
     request->reply = reply;
     QObject::connect(reply, &ApiReply::finished, q, [this, request, reply] {
         if (!isCurrent(request))
@@ -587,6 +624,25 @@ void CallLookup::Private::search(const RequestPtr &request)
 
         switch (reply->error()) {
         case ApiReply::Error::None:
+            if (reply->isNotModified()) {
+                if (!request->kept) {
+                    problem(request,
+                            CallLookup::tr("The server at %1 answered that the list has not "
+                                           "changed, but the console holds no copy of it.")
+                                .arg(client->serverName()));
+                    return;
+                }
+                end(request);
+                KeptPage page = *request->kept;
+                page.fetchedAt = QDateTime::currentDateTimeUtc();
+                keep(page);
+                qCDebug(lcNet) << "the server confirmed the kept page of matches";
+                Q_EMIT q->matchesConfirmed(request->query, page.fetchedAt);
+                return;
+            }
+            // The server's answer replaces the kept page, whatever becomes of it below.
+            request->kept.reset();
+            forget(request->query);
             break;
         case ApiReply::Error::Unreachable:
             unreachable(request);
@@ -611,9 +667,40 @@ void CallLookup::Private::search(const RequestPtr &request)
             if (listing.reply)
                 listing.reply->deleteLater();
             listing = { request->query, reply->nextCursor(), {} };
-            Q_EMIT q->matchesFound(request->query, matches);
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            keep({ request->query, matches, reply->nextCursor(), reply->etag(), now });
+            Q_EMIT q->matchesFound(request->query, matches, Freshness::Live, now);
         }
     });
+}
+
+void CallLookup::Private::keep(const KeptPage &page)
+{
+    forget(page.query);
+    keptPages.append(page);
+    while (keptPages.size() > CallLookup::kKeptPages)
+        keptPages.removeFirst();
+}
+
+void CallLookup::Private::forget(const QString &query)
+{
+    keptPages.removeIf([&query](const KeptPage &page) { return page.query == query; });
+}
+
+std::optional<KeptPage> CallLookup::Private::keptPage(const QString &query) const
+{
+    for (const KeptPage &page : keptPages) {
+        if (page.query == query)
+            return page;
+    }
+    return std::nullopt;
+}
+
+void CallLookup::Private::showKept(const RequestPtr &request, Freshness freshness)
+{
+    end(request);
+    Q_EMIT q->matchesFound(request->query, request->kept->matches, freshness,
+                           request->kept->fetchedAt);
 }
 
 void CallLookup::Private::notFound(const RequestPtr &request)
@@ -632,6 +719,10 @@ void CallLookup::Private::notFound(const RequestPtr &request)
 
 void CallLookup::Private::unreachable(const RequestPtr &request)
 {
+    if (request->kept) {
+        showKept(request, Freshness::CachedOffline);
+        return;
+    }
     end(request);
     if (request->cached) {
         Q_EMIT q->callFound(request->cached->call, Freshness::CachedOffline,
@@ -647,6 +738,11 @@ void CallLookup::Private::unreachable(const RequestPtr &request)
 
 void CallLookup::Private::problem(const RequestPtr &request, const QString &sentence)
 {
+    if (request->kept) {
+        qCWarning(lcNet).noquote() << "showing the kept page of matches:" << sentence;
+        showKept(request, Freshness::CachedOffline);
+        return;
+    }
     end(request);
     // A server that answers wrongly is as good as none for this call: show the copy we have.
     if (request->cached) {

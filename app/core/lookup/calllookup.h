@@ -45,6 +45,11 @@ struct ListedCall
 // Text holding several CRNs (a pasted list) is one request that ends in listFound. A search
 // that lists matches keeps its server cursor: fetchMoreMatches() asks for the next page, which
 // ends in matchesAppended or moreMatchesFailed; a newer listing drops the older one's pages.
+//
+// The first page of the last kKeptPages listings is kept in memory with its ETag: the same
+// text again shows it at once (matchesFound(Cached)) and asks the server with If-None-Match;
+// a 304 ends in matchesConfirmed (only the age changes), a changed page in matchesFound(Live),
+// and no server in matchesFound(CachedOffline) with the kept page.
 class CallLookup : public QObject
 {
     Q_OBJECT
@@ -76,6 +81,8 @@ public:
     // copy's ETag; a cache slower than this does not hold the server back (the server's
     // answer is then compared with the cached copy instead).
     static constexpr int kDefaultCacheGraceMs = 250;
+    // How many listings' first pages are kept to be shown at once when searched again.
+    static constexpr int kKeptPages = 20;
     int cacheGraceMs() const;
     void setCacheGraceMs(int milliseconds);
 
@@ -116,7 +123,13 @@ Q_SIGNALS:
     // The server says the cached copy of crn shown by the last callFound(Cached) is still
     // current, as of checkedAt (UTC, now). The call is not emitted again: only its age changes.
     void callConfirmed(const QString &crn, const QDateTime &checkedAt);
-    void matchesFound(const QString &query, const QList<CallSummary> &matches);
+    // The first page of query's listing. asOf (UTC) is when the server last vouched for it: now
+    // for Live, else when the kept page was fetched or last confirmed.
+    void matchesFound(const QString &query, const QList<CallSummary> &matches,
+                      CallLookup::Freshness freshness, const QDateTime &asOf);
+    // The server says the kept page of query shown by the last matchesFound(Cached) is still
+    // current, as of checkedAt (UTC, now). The page is not emitted again.
+    void matchesConfirmed(const QString &query, const QDateTime &checkedAt);
     // The next page of query's listing; more is whether pages remain after it.
     void matchesAppended(const QString &query, const QList<CallSummary> &matches, bool more);
     // The next page of query's listing could not be had: a sentence for the supervisor.

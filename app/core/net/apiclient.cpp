@@ -155,7 +155,7 @@ CallReply *ApiClient::fetchCall(const QString &crnOrLeg, const QString &ifNoneMa
 }
 
 SearchReply *ApiClient::searchCalls(const QString &query, int limit, const QString &cursor,
-                                    Timestamp from, Timestamp to)
+                                    Timestamp from, Timestamp to, const QString &ifNoneMatch)
 {
     QUrl url = endpoint(u"/api/v1/calls"_qs);
     QUrlQuery items;
@@ -174,7 +174,7 @@ SearchReply *ApiClient::searchCalls(const QString &query, int limit, const QStri
     url.setQuery(items);
 
     auto *reply = new SearchReply(query, url, this);
-    start(reply);
+    start(reply, ifNoneMatch.toLatin1());
     return reply;
 }
 
@@ -331,10 +331,17 @@ void ApiClient::handleFinished(QNetworkReply *network, ApiReply *reply, Abandone
     }
 
     auto *callReply = qobject_cast<CallReply *>(reply);
-    if (status == 304 && callReply) {
+    auto *searchReply = qobject_cast<SearchReply *>(reply);
+    if (status == 304 && (callReply || searchReply)) {
         // Only asked with If-None-Match: the copy the caller holds is still the server's.
-        callReply->m_notModified = true;
-        callReply->m_etag = QString::fromLatin1(network->rawHeader("ETag"));
+        const QString etag = QString::fromLatin1(network->rawHeader("ETag"));
+        if (callReply) {
+            callReply->m_notModified = true;
+            callReply->m_etag = etag;
+        } else {
+            searchReply->m_notModified = true;
+            searchReply->m_etag = etag;
+        }
         qCDebug(lcNet).noquote() << "GET" << path << "304";
         reply->finish(ApiReply::Error::None, QString());
         return;
@@ -364,6 +371,8 @@ void ApiClient::handleFinished(QNetworkReply *network, ApiReply *reply, Abandone
         }
         if (callReply)
             callReply->m_etag = QString::fromLatin1(network->rawHeader("ETag"));
+        if (searchReply)
+            searchReply->m_etag = QString::fromLatin1(network->rawHeader("ETag"));
         qCDebug(lcNet).noquote() << "GET" << path << "200";
         reply->finish(ApiReply::Error::None, QString());
         return;

@@ -72,9 +72,12 @@ public:
     // error, isNotModified() is true and call() is empty.
     CallReply *fetchCall(const QString &crnOrLeg, const QString &ifNoneMatch = {});
     // One page of calls whose CRN, leg id, number, agent or queue starts with query. from is
-    // inclusive, to exclusive; an invalid Timestamp leaves that end open.
+    // inclusive, to exclusive; an invalid Timestamp leaves that end open. With ifNoneMatch (the
+    // ETag of an earlier answer to the same question) the server may answer 304: the reply then
+    // finishes without error, isNotModified() is true and calls() is empty.
     SearchReply *searchCalls(const QString &query, int limit = 50, const QString &cursor = {},
-                             Timestamp from = {}, Timestamp to = {});
+                             Timestamp from = {}, Timestamp to = {},
+                             const QString &ifNoneMatch = {});
 
 Q_SIGNALS:
     // A request was answered 401: the token is missing, wrong, disabled or replaced. sentence is

@@ -127,8 +127,12 @@ class SearchReply : public ApiReply
 public:
     QString query() const { return m_query; }
     const QList<CallSummary> &calls() const { return m_calls; }
-    // Empty on the last page.
+    // Empty on the last page, and when isNotModified().
     QString nextCursor() const { return m_nextCursor; }
+    // The server's strong validator for this page's body, quotes included.
+    QString etag() const { return m_etag; }
+    // 304: the page has not changed since the ETag given as If-None-Match. No error, no calls.
+    bool isNotModified() const { return m_notModified; }
 
 private:
     friend class ApiClient;
@@ -138,4 +142,6 @@ private:
     QString m_query;
     QList<CallSummary> m_calls;
     QString m_nextCursor;
+    QString m_etag;
+    bool m_notModified = false;
 };
