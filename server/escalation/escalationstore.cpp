@@ -262,34 +262,23 @@ EscalationStore::CreateResult EscalationStore::create(const StoredEscalation &es
 std::optional<StoredEscalation> EscalationStore::findByKey(const QString &idempotencyKey,
                                                            QByteArray *requestSha256, bool *failed)
 {
-    *failed = false;
-    QSqlQuery query(m_database);
-    query.prepare(u"SELECT "_qs + kColumns
-                  + u", request_sha256 FROM escalations WHERE idempotency_key = ?"_qs);
-    query.addBindValue(idempotencyKey);
-    if (!query.exec()) {
-        *failed = true;
-        fail(u"Cannot look up an idempotency key"_qs, query.lastError().text());
-        return std::nullopt;
-    }
-    if (!query.next())
-        return std::nullopt;
-    QList<StoredEscalation> found { escalationFrom(query) };
-    *requestSha256 = QByteArray::fromHex(query.value(9).toString().toLatin1());
-    query.finish();
-    if (!loadHistory(&found)) {
-        *failed = true;
-        return std::nullopt;
-    }
-    return found.constFirst();
+    return findOne(u"idempotency_key"_qs, idempotencyKey, requestSha256, failed);
 }
 
 std::optional<StoredEscalation> EscalationStore::find(const QString &id, bool *failed)
 {
+    return findOne(u"id"_qs, id, nullptr, failed);
+}
+
+std::optional<StoredEscalation> EscalationStore::findOne(const QString &column,
+                                                         const QString &value,
+                                                         QByteArray *requestSha256, bool *failed)
+{
     *failed = false;
     QSqlQuery query(m_database);
-    query.prepare(u"SELECT "_qs + kColumns + u" FROM escalations WHERE id = ?"_qs);
-    query.addBindValue(id);
+    query.prepare(u"SELECT "_qs + kColumns + u", request_sha256 FROM escalations WHERE "_qs + column
+                  + u" = ?"_qs);
+    query.addBindValue(value);
     if (!query.exec()) {
         *failed = true;
         fail(u"Cannot read an escalation"_qs, query.lastError().text());
@@ -298,6 +287,8 @@ std::optional<StoredEscalation> EscalationStore::find(const QString &id, bool *f
     if (!query.next())
         return std::nullopt;
     QList<StoredEscalation> found { escalationFrom(query) };
+    if (requestSha256)
+        *requestSha256 = QByteArray::fromHex(query.value(9).toString().toLatin1());
     query.finish();
     if (!loadHistory(&found)) {
         *failed = true;

@@ -117,6 +117,10 @@ private:
     explicit EscalationStore(QSqlDatabase database);
     bool fail(const QString &what, const QString &why);
     bool loadHistory(QList<StoredEscalation> *escalations);
+    // The escalation whose column (id or idempotency_key, never from a request) holds value,
+    // and the SHA-256 of the request that created it when requestSha256 is given.
+    std::optional<StoredEscalation> findOne(const QString &column, const QString &value,
+                                            QByteArray *requestSha256, bool *failed);
 
     QSqlDatabase m_database;
     QString m_errorString;
